@@ -1,0 +1,1 @@
+"""Models of the safeguarding adult reviews app."""

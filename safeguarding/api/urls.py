@@ -1,0 +1,18 @@
+"""``/api/v1/``: each app contributes its routes through its own ``api_urls`` module."""
+
+from __future__ import annotations
+
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.urls import URLPattern, URLResolver, include, path
+
+from safeguarding.api import views
+
+app_name = "api"
+
+urlpatterns: list[URLPattern | URLResolver] = [path("me/", views.MeView.as_view(), name="me")]
+
+for app in ("escalation", "cases", "referrals", "meetings", "reviews", "assurance"):
+    if find_spec(app) is not None and find_spec(f"{app}.api_urls") is not None:
+        urlpatterns.append(path("", include(import_module(f"{app}.api_urls"))))

@@ -9,6 +9,7 @@ from safeguarding.accounts.models import (
     UserSession,
 )
 from safeguarding.audit.models import AccessChainLink, AccessChainPending, AccessLog, Outcome
+from safeguarding.notifications.models import Notification, Priority
 from safeguarding.organisations.models import (
     Agency,
     AgencyType,
@@ -35,8 +36,10 @@ __all__ = [
     "MappaRole",
     "Membership",
     "Nation",
+    "Notification",
     "Outcome",
     "Position",
+    "Priority",
     "RecoveryCode",
     "Team",
     "User",

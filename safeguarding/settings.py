@@ -339,6 +339,10 @@ SPECTACULAR_SETTINGS = {
 
 # Celery: Redis broker, late acknowledgement, requeue on worker loss, static beat schedule.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
+if TESTING:
+    # Unit tests call services and task functions directly; the few worker tests start a worker against a Redis
+    # of their own. Nothing a test enqueues may reach a developer's real broker.
+    CELERY_BROKER_URL = env_str("TEST_CELERY_BROKER_URL", "memory://")
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

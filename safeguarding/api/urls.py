@@ -8,10 +8,20 @@ from importlib.util import find_spec
 from django.urls import URLPattern, URLResolver, include, path
 
 from safeguarding.api import views
+from safeguarding.notifications import api as notifications
 
 app_name = "api"
 
-urlpatterns: list[URLPattern | URLResolver] = [path("me/", views.MeView.as_view(), name="me")]
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("me/", views.MeView.as_view(), name="me"),
+    path("notifications/", notifications.NotificationList.as_view(), name="notification-list"),
+    path("notifications/<uuid:pk>/read/", notifications.NotificationRead.as_view(), name="notification-read"),
+    path(
+        "notifications/<uuid:pk>/acknowledge/",
+        notifications.NotificationAcknowledge.as_view(),
+        name="notification-acknowledge",
+    ),
+]
 
 for app in ("escalation", "cases", "referrals", "meetings", "reviews", "assurance"):
     if find_spec(app) is not None and find_spec(f"{app}.api_urls") is not None:

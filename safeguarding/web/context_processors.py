@@ -6,6 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from safeguarding.accounts.mfa import user_is_verified
+from safeguarding.notifications.services import unread_count
 from safeguarding.web.navigation import navigation_for
 
 
@@ -19,4 +20,5 @@ def service(request: HttpRequest) -> dict[str, Any]:
         "current_membership": membership,
         "navigation": navigation_for(request) if verified else [],
         "request_id": getattr(request, "request_id", ""),
+        "unread_notifications": unread_count(user) if verified and user is not None else 0,
     }

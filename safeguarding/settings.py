@@ -221,7 +221,6 @@ GUARDIAN_RENDER_403 = False
 
 # django-pghistory: append-only change events carrying the acting user and request id.
 PGHISTORY_APPEND_ONLY = True
-PGHISTORY_CONTEXT_FIELD = "pghistory.ContextJSONField"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

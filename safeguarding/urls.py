@@ -23,6 +23,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("safeguarding.accounts.urls")),
     path("notifications/", include("safeguarding.notifications.urls")),
+    path("attachments/", include("safeguarding.attachments.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", api_docs.ApiDocsView.as_view(), name="api-docs"),

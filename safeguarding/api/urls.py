@@ -8,6 +8,7 @@ from importlib.util import find_spec
 from django.urls import URLPattern, URLResolver, include, path
 
 from safeguarding.api import views
+from safeguarding.attachments import api as attachments
 from safeguarding.notifications import api as notifications
 
 app_name = "api"
@@ -21,6 +22,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
         notifications.NotificationAcknowledge.as_view(),
         name="notification-acknowledge",
     ),
+    path("attachments/", attachments.AttachmentCreate.as_view(), name="attachment-create"),
+    path("attachments/<uuid:pk>/download/", attachments.AttachmentDownload.as_view(), name="attachment-download"),
 ]
 
 for app in ("escalation", "cases", "referrals", "meetings", "reviews", "assurance"):

@@ -15,6 +15,7 @@ app_name = "api"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("me/", views.MeView.as_view(), name="me"),
+    path("me/email/", views.MeEmail.as_view(), name="me-email"),
     path("notifications/", notifications.NotificationList.as_view(), name="notification-list"),
     path("notifications/<uuid:pk>/read/", notifications.NotificationRead.as_view(), name="notification-read"),
     path(

@@ -72,6 +72,13 @@ class Journey:
         csp = [e for e in self.console_errors if "Content Security Policy" in e or "Refused to" in e]
         assert not csp, f"CSP violations: {csp}"
 
+    def use_session(self, client: Any) -> None:
+        """Continue as a Django test client that has signed in (``tests.helpers.signed_in``): no TOTP code is used,
+        so the journey can still enter one (for example to re-authenticate) within the same 30-second step."""
+        self.page.context.add_cookies(
+            [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": self.base_url}]
+        )
+
     def sign_in(self, email: str, password: str = TEST_PASSWORD, totp_key: str = TEST_TOTP_KEY) -> None:
         self.goto("/accounts/sign-in/")
         self.check_accessible("sign-in")

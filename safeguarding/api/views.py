@@ -44,7 +44,7 @@ class MeEmail(APIView):
 
     permission_classes = [IsAuthenticated, RecentAuthRequired]
 
-    class Input(serializers.Serializer[None]):
+    class MeEmailInput(serializers.Serializer[None]):
         email = serializers.EmailField(max_length=254)
 
     @extend_schema(
@@ -54,11 +54,11 @@ class MeEmail(APIView):
             "(`/accounts/confirm-identity/`); otherwise 403. API tokens can never change credentials. The old "
             "address is told about the change."
         ),
-        request=Input,
+        request=MeEmailInput,
         responses=inline_serializer("MeEmailChanged", {"email": serializers.EmailField()}),
     )
     def post(self, request: Request) -> Response:
-        data = self.Input(data=request.data)
+        data = self.MeEmailInput(data=request.data)
         data.is_valid(raise_exception=True)
         user = email_change(user=request.user, new_email=data.validated_data["email"])  # type: ignore[arg-type]
         return Response({"email": user.email})

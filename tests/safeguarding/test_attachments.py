@@ -336,3 +336,8 @@ def test_api_download_goes_through_the_parent_and_is_audited(widget: Any, worker
     assert rows.only().route == "api:attachment-download"
     with assert_access_rows(1, outcome=Outcome.DENIED):
         assert api_client(UserFactory()).get(url).status_code == 404
+
+
+def test_the_api_documentation_describes_the_attachment_routes() -> None:
+    page = signed_in(UserFactory()).get("/api/docs/").content.decode()
+    assert "Attach a file to a record" in page and "/api/v1/attachments/{id}/download/" in page

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -101,8 +102,6 @@ def person_deactivate(request: HttpRequest, pk: str) -> HttpResponse:
         except (TransitionNotAllowed, ActionForbidden) as exc:
             form.add_error(None, exc.detail)
         else:
-            from django.contrib import messages
-
             messages.success(
                 request,
                 f"{person.full_name}'s account is deactivated. Their sessions and API tokens have ended"

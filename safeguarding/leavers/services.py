@@ -10,7 +10,9 @@ from django.utils import timezone
 from safeguarding.accounts.models import User
 from safeguarding.exceptions import TransitionNotAllowed
 from safeguarding.leavers.models import ReassignmentItem
+from safeguarding.leavers.selectors import FALLBACK_ROLES
 from safeguarding.notifications.services import notify
+from safeguarding.organisations.selectors import members_with_role
 from safeguarding.registry import WorkItem
 
 
@@ -39,9 +41,6 @@ def reassignment_items_create(*, leaver: User, items: Iterable[WorkItem]) -> lis
         ReassignmentItem.objects.bulk_create(rows, ignore_conflicts=True)
         created = list(ReassignmentItem.objects.filter(pk__in=[r.pk for r in rows]))
         if created:
-            from safeguarding.leavers.selectors import FALLBACK_ROLES
-            from safeguarding.organisations.selectors import members_with_role
-
             recipients = [manager] if manager else list(members_with_role(membership.agency, *FALLBACK_ROLES))
             notify(
                 recipients=recipients,

@@ -9,10 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from safeguarding.exceptions import ServiceError
 from safeguarding.models import Agency, Area, DirectoryEntry, Membership, Team, User
 from safeguarding.roles import Role
 
@@ -155,9 +156,25 @@ class UserAdmin(ScopedAdmin):
         return readonly
 
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        """Unticking "active" deactivates through the service (sessions, tokens, leaver work, audit); ticking it
+        again reactivates. Both happen after the other changes are saved with the old status."""
+        from safeguarding.accounts.lifecycle import user_deactivate, user_reactivate
+
         if not change:
             obj.set_unusable_password()
+        toggled = change and "is_active" in form.changed_data
+        if toggled:
+            obj.is_active = not obj.is_active
         super().save_model(request, obj, form, change)
+        if not toggled:
+            return
+        try:
+            if obj.is_active:
+                user_deactivate(user=obj, by=request.user, reason="Deactivated in the administration site")  # type: ignore[arg-type]
+            else:
+                user_reactivate(user=obj, by=request.user)  # type: ignore[arg-type]
+        except ServiceError as exc:
+            self.message_user(request, exc.detail, level=messages.ERROR)
 
 
 @admin.register(DirectoryEntry)

@@ -8,12 +8,16 @@ from safeguarding.accounts.models import (
     User,
     UserSession,
 )
+from safeguarding.attachments.models import Attachment
 from safeguarding.audit.models import AccessChainLink, AccessChainPending, AccessLog, Outcome
+from safeguarding.leavers.models import ReassignmentItem
 from safeguarding.notifications.models import Notification, Priority
 from safeguarding.organisations.models import (
     Agency,
+    AgencyCommission,
     AgencyType,
     Area,
+    AreaAgency,
     DirectoryEntry,
     MappaRole,
     Membership,
@@ -27,8 +31,11 @@ __all__ = [
     "AccessChainPending",
     "AccessLog",
     "Agency",
+    "AgencyCommission",
     "AgencyType",
     "Area",
+    "AreaAgency",
+    "Attachment",
     "AuthEvent",
     "AuthEventType",
     "DirectoryEntry",
@@ -40,6 +47,7 @@ __all__ = [
     "Outcome",
     "Position",
     "Priority",
+    "ReassignmentItem",
     "RecoveryCode",
     "Team",
     "User",

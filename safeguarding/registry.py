@@ -62,6 +62,15 @@ class ActionKind:
     label: str
 
 
+@dataclass(frozen=True)
+class AttachmentParent:
+    """A model whose rows may carry attachments. Reads go through its visibility rule; ``may_attach(user, parent)``
+    decides who may add files to a parent they can already see."""
+
+    model: type[models.Model]
+    may_attach: Callable[[User, Any], bool]
+
+
 @dataclass
 class _Registries:
     visibility: dict[type[models.Model], VisibilityRule] = field(default_factory=dict)
@@ -70,6 +79,7 @@ class _Registries:
     demo_steps: dict[str, DemoStep] = field(default_factory=dict)
     leaver_work: dict[str, Callable[[User], Iterable[WorkItem]]] = field(default_factory=dict)
     action_kinds: dict[type[models.Model], ActionKind] = field(default_factory=dict)
+    attachment_parents: dict[type[models.Model], AttachmentParent] = field(default_factory=dict)
 
 
 _registries = _Registries()
@@ -182,7 +192,11 @@ def demo_steps() -> list[DemoStep]:
 
 
 def register_leaver_work(kind: str, provider: Callable[[User], Iterable[WorkItem]]) -> None:
-    """``provider(user)`` lists the open work ``user`` holds, for reassignment when they leave."""
+    """``provider(user)`` lists the open work ``user`` holds, for reassignment when they leave.
+
+    Labels are shown on the manager's reassignment list and in no other place; use people-facing references
+    (``SG-2026-000123``), never names or case content.
+    """
     _registries.leaver_work[kind] = provider
 
 
@@ -201,4 +215,21 @@ def register_action_kind(model: type[models.Model], *, label: str) -> None:
 
 
 def action_kinds() -> list[ActionKind]:
-    return list(_registries.action_kinds.values())
+    return sorted(_registries.action_kinds.values(), key=lambda k: k.model._meta.label_lower)
+
+
+# --- attachment parents ---------------------------------------------------------------------------------------
+
+
+def register_attachment_parent(model: type[models.Model], *, may_attach: Callable[[User, Any], bool]) -> None:
+    """Let ``model`` carry attachments. ``model`` must also have a visibility rule: downloads resolve the parent
+    through it, so a file is readable exactly when its parent is."""
+    _registries.attachment_parents[model] = AttachmentParent(model, may_attach)
+
+
+def attachment_parent(model: type[models.Model]) -> AttachmentParent | None:
+    return _registries.attachment_parents.get(model)
+
+
+def attachment_parent_models() -> list[type[models.Model]]:
+    return list(_registries.attachment_parents)

@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
+import pghistory
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -97,6 +98,10 @@ INSTALLED_APPS = [
     "meetings",
     "reviews",
 ]
+if TESTING:
+    # A small test-only app that exercises every registry (parents, actions, panels, leaver work) the way the
+    # domain apps will. Never installed outside the test suite.
+    INSTALLED_APPS.append("tests.testapp")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -119,7 +124,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "safeguarding.urls"
+# Under test the URLconf adds the test app's routes to the service's own (tests/urls.py).
+ROOT_URLCONF = "tests.urls" if TESTING else "safeguarding.urls"
 WSGI_APPLICATION = "safeguarding.wsgi.application"
 
 TEMPLATES = [
@@ -148,6 +154,9 @@ DATABASES = {
     "audit": {**_default_db, "TEST": {"MIRROR": "default"}},
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Denied reads are written through the "audit" connection (above). Only the test suite turns this off, for tests
+# that run inside one rolled-back transaction.
+AUDIT_SEPARATE_CONNECTION = True
 
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 CACHES = {
@@ -220,7 +229,9 @@ GUARDIAN_RAISE_403 = False
 GUARDIAN_RENDER_403 = False
 
 # django-pghistory: append-only change events carrying the acting user and request id.
+# The context (user, request id) is copied into each event row (denormalised), so an event is self-describing.
 PGHISTORY_APPEND_ONLY = True
+PGHISTORY_CONTEXT_FIELD = pghistory.ContextJSONField()
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

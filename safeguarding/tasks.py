@@ -7,6 +7,13 @@ import time
 from celery import shared_task
 from django.conf import settings
 
+# Celery's autodiscovery imports only this module of the core app; the tasks of its sub-packages are registered by
+# importing them here, so a worker knows every task a service may enqueue.
+from safeguarding.accounts.tasks import send_account_notice
+from safeguarding.notifications.tasks import send_notification_email
+
+__all__ = ["beat_heartbeat", "chain_access_log", "send_account_notice", "send_notification_email"]
+
 
 @shared_task(name="safeguarding.tasks.beat_heartbeat", ignore_result=True)
 def beat_heartbeat() -> None:

@@ -1,16 +1,51 @@
-"""The core app's own registrations (navigation, demo data), called from ``SafeguardingConfig.ready()``."""
+"""The core app's own registrations (navigation, panels, visibility, leaver work, demo data), called from
+``SafeguardingConfig.ready()``."""
 
 from __future__ import annotations
 
+from django.urls import reverse
+
 from safeguarding import registry
-from safeguarding.roles import Role
+from safeguarding.roles import CASE_WORKING_ROLES, MANAGER_ROLES, NON_CASE_ROLES, Role
 from safeguarding.web.navigation import register_nav
 
 
 def register() -> None:
+    from safeguarding.accounts.selectors import AUTH_LOG_ROLES, PEOPLE_ROLES
+    from safeguarding.actions.selectors import leaver_open_actions
+    from safeguarding.leavers.models import ReassignmentItem
+    from safeguarding.leavers.selectors import reassignment_items_visible
+
     register_nav("my-work", label="My work", url_name="web:my-work", order=10)
+    register_nav(
+        "my-actions", label="My actions", url_name="actions:my-actions", order=20, exclude_roles_only=NON_CASE_ROLES
+    )
+    register_nav("people", label="People", url_name="accounts:people", order=860, roles=PEOPLE_ROLES)
+    register_nav(
+        "auth-events", label="Sign-in events", url_name="accounts:auth-events", order=870, roles=AUTH_LOG_ROLES
+    )
+    register_nav("account", label="Your account", url_name="accounts:account", order=880)
     register_nav("admin", label="Administration", url_name="admin:index", order=900, roles=[Role.AGENCY_ADMIN])
 
-    from safeguarding import demo
+    registry.register_my_work_panel(
+        "my-actions", title="My actions", url_name="actions:panel", order=20, roles=CASE_WORKING_ROLES
+    )
+    registry.register_my_work_panel(
+        "reassignments",
+        title="Work to reassign",
+        url_name="leavers:panel",
+        order=30,
+        roles=[*MANAGER_ROLES, Role.AGENCY_ADMIN],
+    )
+    registry.register_visibility(
+        ReassignmentItem,
+        reassignment_items_visible,
+        url=lambda item: reverse("leavers:list"),
+        label=lambda item: "Work to reassign",
+    )
+    registry.register_leaver_work("actions", leaver_open_actions)
+
+    from safeguarding import demo, demo_notifications
 
     registry.register_demo_step("organisations", demo.seed_organisations, order=10)
+    registry.register_demo_step("notifications", demo_notifications.seed_notifications, order=20)

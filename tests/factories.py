@@ -75,3 +75,42 @@ class UserFactory(factory.django.DjangoModelFactory):
         if with_device:
             totp_device_with_key(user=user, base32_key=TEST_TOTP_KEY)
         return user
+
+
+# --- the test app (tests/testapp): a stand-in domain record and its tracked action kind ----------------------------
+
+
+class WidgetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "testapp.Widget"
+
+    agency = factory.SubFactory(AgencyFactory)
+    name = factory.Sequence(lambda n: f"W{n:04d}")
+
+
+class WidgetActionFactory(factory.django.DjangoModelFactory):
+    """An open action on a widget, created with the platform's validated common fields."""
+
+    class Meta:
+        model = "testapp.WidgetAction"
+
+    widget = factory.SubFactory(WidgetFactory)
+    description = "Check the widget's safety plan"
+    due_date = None
+    owner_person = None
+
+    @classmethod
+    def _create(cls, model_class: Any, *args: Any, **kwargs: Any) -> Any:
+        from safeguarding.actions.services import action_create_kwargs
+
+        widget = kwargs.pop("widget")
+        owner_agency = kwargs.pop("owner_agency", None) or widget.agency
+        created_by = kwargs.pop("created_by", None) or kwargs.get("owner_person")
+        common = action_create_kwargs(
+            owner_agency=owner_agency,
+            owner_person=kwargs.pop("owner_person"),
+            description=kwargs.pop("description"),
+            due_date=kwargs.pop("due_date"),
+            created_by=created_by,
+        )
+        return model_class._default_manager.create(widget=widget, **common, **kwargs)

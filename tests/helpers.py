@@ -52,6 +52,18 @@ def signed_in(user: User) -> Client:
     return client
 
 
+def tracked(client: Client, user: User, user_agent: str = "") -> Client:
+    """Give a signed-in test client the session-list row that a real sign-in creates (``session_track``)."""
+    from safeguarding.accounts.models import UserSession
+    from safeguarding.accounts.services import session_track
+
+    request = type("TrackedRequest", (), {"session": client.session})()
+    session_track(request=request, user=user)
+    if user_agent:
+        UserSession.objects.filter(session_key=client.session.session_key).update(user_agent=user_agent)
+    return client
+
+
 def api_client(user: User) -> APIClient:
     client = APIClient()
     _verify_session(client, user)

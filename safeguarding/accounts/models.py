@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any
 
+import pghistory
 import pgtrigger
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -44,6 +45,13 @@ class UserManager(BaseUserManager["User"]):
         return self.get(email__iexact=username or "")
 
 
+# Who could sign in, and with what privilege, at any time: status and privilege flags only (not names or emails).
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    fields=["is_active", "is_staff", "is_superuser", "deactivated_at"],
+    model_name="UserStatusEvent",
+)
 class User(AbstractBaseUser, PermissionsMixin):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     email = models.EmailField(max_length=254, unique=True, help_text="Stored in lower case.")
@@ -123,6 +131,8 @@ class UserSession(models.Model):
     """One row per signed-in browser session, so users can see and end their sessions."""
 
     session_key = models.CharField(max_length=40, primary_key=True)
+    # The session key is a bearer secret and never leaves the server; pages and URLs name a session by this id.
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="browser_sessions")
     created_at = models.DateTimeField(default=timezone.now)
     last_seen_at = models.DateTimeField(default=timezone.now)
@@ -156,6 +166,9 @@ class AuthEventType(models.TextChoices):
     SIGNED_OUT = "signed_out", "Signed out"
     DEACTIVATED = "deactivated", "Account deactivated"
     ENROLMENT_LINK_ISSUED = "enrolment_link_issued", "Enrolment link issued"
+    REAUTHENTICATED = "reauthenticated", "Re-authenticated"
+    RECOVERY_CODES_ISSUED = "recovery_codes_issued", "Recovery codes replaced"
+    REACTIVATED = "reactivated", "Account reactivated"
 
 
 class AuthEvent(models.Model):

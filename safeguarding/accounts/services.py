@@ -82,6 +82,12 @@ def session_track(*, request: HttpRequest, user: User) -> None:
     )
 
 
+def session_rekey(*, old_key: str | None, new_key: str | None) -> None:
+    """Keep a session's tracking row when its key is rotated (step-up, password change)."""
+    if old_key and new_key and old_key != new_key:
+        UserSession.objects.filter(session_key=old_key).update(session_key=new_key)
+
+
 def session_end(*, session_key: str, reason: str, by: User | None = None) -> bool:
     """End one browser session server-side. Returns False when it was already over."""
     with transaction.atomic():

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from safeguarding.accounts import views
+from safeguarding.accounts import account_views, people_views, views
 
 app_name = "accounts"
 
@@ -17,4 +17,19 @@ urlpatterns = [
     path("password-reset/sent/", views.password_reset_sent, name="password-reset-sent"),
     path("password-reset/<uidb64>/<token>/", views.password_reset_confirm, name="password-reset-confirm"),
     path("signed-out/", views.signed_out, name="signed-out"),
+    # The user's own account (credential changes need a recent re-authentication).
+    path("", account_views.account, name="account"),
+    path("confirm-identity/", account_views.reauth, name="reauth"),
+    path("password/", account_views.password_change, name="password-change"),
+    path("email/", account_views.email_change, name="email-change"),
+    path("authenticator/", account_views.authenticator_replace, name="authenticator-replace"),
+    path("recovery-codes/new/", account_views.recovery_codes_regenerate, name="recovery-codes-regenerate"),
+    path("sessions/", account_views.sessions, name="sessions"),
+    path("sessions/end-others/", account_views.sessions_end_others, name="sessions-end-others"),
+    path("sessions/<uuid:public_id>/end/", account_views.session_end, name="session-end"),
+    # Agency administrators and leads.
+    path("people/", people_views.people, name="people"),
+    path("people/<uuid:pk>/reset-authenticator/", people_views.person_mfa_reset, name="person-mfa-reset"),
+    path("people/<uuid:pk>/deactivate/", people_views.person_deactivate, name="person-deactivate"),
+    path("sign-in-events/", people_views.auth_events, name="auth-events"),
 ]

@@ -23,6 +23,7 @@ from safeguarding.accounts import services
 from safeguarding.accounts.forms import CodeForm, RecoveryCodeForm, SetPasswordForm, SignInForm
 from safeguarding.accounts.middleware import AUTH_AT, LAST_ACTIVITY, allow_unverified, public, user_is_verified
 from safeguarding.accounts.models import AuthEventType, User, UserSession
+from safeguarding.accounts.reauth import recent_auth_mark
 
 NEXT = "sg_next"
 GENERIC_FAILURE = "Enter a correct email address and password"
@@ -48,6 +49,8 @@ def _complete_mfa(request: HttpRequest, device: Any) -> None:
     request.session[LAST_ACTIVITY] = now
     services.session_track(request=request, user=user)
     services.auth_event_record(event_type=AuthEventType.MFA_SUCCESS, user=user)
+    # A sign-in a moment ago is as fresh as a re-authentication (checklist S4's five-minute window).
+    recent_auth_mark(request, rotate=False)
 
 
 def _finish_mfa(request: HttpRequest, device: Any) -> HttpResponse:

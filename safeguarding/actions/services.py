@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
@@ -31,14 +32,19 @@ def _emit(action: Action, event: str) -> None:
 
 
 def action_visibility(model: type[A], parent_model: type[models.Model]) -> Callable[[User], QuerySet[A]]:
-    """Visible to its owner agency and to those who can see its parent (through the parent's own rule)."""
+    """Visible to its owner agency and to those who can see its parent (through the parent's own rule).
+
+    Owner-agency visibility reaches only case-working roles: an action's description may hold personal data, which
+    commissioner, auditor and agency-admin roles never see.
+    """
     from safeguarding import registry
+    from safeguarding.roles import reaches_case_data
 
     def visible(user: User) -> QuerySet[A]:
         agency = agency_of(user)
         parents = registry.visible(parent_model, user=user).values("pk")
         condition = Q(**{f"{model.parent_field}__in": parents})
-        if agency is not None:
+        if agency is not None and reaches_case_data(user.roles):
             condition |= Q(owner_agency=agency)
         return model._default_manager.filter(condition)
 
@@ -77,8 +83,16 @@ def action_start(*, action: A, by: User) -> A:
 
 
 @transaction.atomic
-def action_complete(*, action: A, by: User, evidence_notes: str, expected_version: int | None = None) -> A:
-    """Completion needs evidence: notes (and, optionally, attachments added to the action)."""
+def action_complete(
+    *,
+    action: A,
+    by: User,
+    evidence_notes: str,
+    evidence_files: Sequence[UploadedFile[Any]] = (),
+    expected_version: int | None = None,
+) -> A:
+    """Completion needs evidence: notes, and optionally files attached to the action (its kind must register as an
+    attachment parent). Any refused file refuses the whole completion."""
     if not _may_update(action, by):
         raise ActionForbidden("Only the action's owner or owning agency can complete it.")
     if action.status not in OPEN_STATUSES:
@@ -87,6 +101,11 @@ def action_complete(*, action: A, by: User, evidence_notes: str, expected_versio
         )
     if not evidence_notes or not evidence_notes.strip():
         raise InvalidInput.field("evidence_notes", "Describe the evidence that the action is complete")
+    if evidence_files:
+        from safeguarding.attachments.services import attachment_add
+
+        for uploaded in evidence_files:
+            attachment_add(parent=action, uploaded_file=uploaded, by=by)
     action.status = ActionStatus.COMPLETED
     action.evidence_notes = evidence_notes.strip()
     action.completed_at = timezone.now()

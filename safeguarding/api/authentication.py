@@ -27,7 +27,19 @@ class VerifiedSessionAuthentication(SessionAuthentication):
 
 
 class ApiTokenAuthentication(TokenAuthentication):
-    """``Authorization: Token <key>``; keys are stored as digests (django-rest-knox) and die with the account."""
+    """``Authorization: Token <key>``; keys are stored as digests (django-rest-knox) and die with the account.
+
+    DRF authenticates after the middleware has opened the change-history context (with no user, since the
+    request carried no session), so a token's user is named in that context here.
+    """
+
+    def authenticate(self, request: Request) -> tuple[Any, Any] | None:
+        result = super().authenticate(request)
+        if result is not None:
+            from safeguarding.audit.history import history_context_set_user
+
+            history_context_set_user(result[0])
+        return result
 
     def authenticate_header(self, request: Request) -> str:
         return "Token"

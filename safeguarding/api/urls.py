@@ -8,12 +8,14 @@ from importlib.util import find_spec
 from django.urls import URLPattern, URLResolver, include, path
 
 from safeguarding.api import views
+from safeguarding.attachments import api as attachments
 from safeguarding.notifications import api as notifications
 
 app_name = "api"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("me/", views.MeView.as_view(), name="me"),
+    path("me/email/", views.MeEmail.as_view(), name="me-email"),
     path("notifications/", notifications.NotificationList.as_view(), name="notification-list"),
     path("notifications/<uuid:pk>/read/", notifications.NotificationRead.as_view(), name="notification-read"),
     path(
@@ -21,6 +23,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
         notifications.NotificationAcknowledge.as_view(),
         name="notification-acknowledge",
     ),
+    path("attachments/", attachments.AttachmentCreate.as_view(), name="attachment-create"),
+    path("attachments/<uuid:pk>/download/", attachments.AttachmentDownload.as_view(), name="attachment-download"),
 ]
 
 for app in ("escalation", "cases", "referrals", "meetings", "reviews", "assurance"):

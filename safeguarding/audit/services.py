@@ -11,7 +11,8 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from django.db import connections, models, transaction
+from django.conf import settings
+from django.db import models, transaction
 
 from safeguarding import context
 from safeguarding.audit.models import AccessChainPending, AccessLog, Outcome
@@ -103,9 +104,10 @@ def record_denied(
 
 
 def _separate_audit_connection() -> bool:
-    # In tests the audit alias mirrors the default database; it is still a separate connection unless the test
-    # framework has redirected it to the default one (non-transactional test cases).
-    return connections[AUDIT_DB] is not connections["default"]
+    # Always on in the service. The test suite turns it off for tests that run inside one rolled-back transaction
+    # (tests/conftest.py): nothing commits there, so there is no rollback to survive, and a second connection
+    # could not see the rows the test created. Tests of the survival itself are transactional and keep it on.
+    return bool(getattr(settings, "AUDIT_SEPARATE_CONNECTION", True))
 
 
 def access_rows_for(*, object_ids: Sequence[Any]) -> models.QuerySet[AccessLog]:

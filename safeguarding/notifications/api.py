@@ -44,6 +44,7 @@ class NotificationSerializer(serializers.ModelSerializer[Notification]):
         return registry.resolve_visible(obj.target_type, obj.target_id, user=self.context["request"].user) is not None
 
 
+@extend_schema(summary="List my notifications")
 class NotificationList(generics.ListAPIView[Notification]):
     """The caller's notifications, newest first. `?unread=1` narrows to unread ones."""
 
@@ -57,7 +58,7 @@ class NotificationList(generics.ListAPIView[Notification]):
 
 
 class NotificationRead(APIView):
-    @extend_schema(request=None, responses=NotificationSerializer)
+    @extend_schema(summary="Mark a notification read", request=None, responses=NotificationSerializer)
     def post(self, request: Request, pk: str) -> Response:
         notification = get_object_or_404(notifications_for(request.user), pk=pk)  # type: ignore[arg-type]
         services.notification_read(notification=notification, user=request.user)  # type: ignore[arg-type]
@@ -65,7 +66,12 @@ class NotificationRead(APIView):
 
 
 class NotificationAcknowledge(APIView):
-    @extend_schema(request=None, responses=NotificationSerializer)
+    @extend_schema(
+        summary="Acknowledge a high-risk notification",
+        description="Also marks it read, and settles the copy sent to a deputy (or the original) too.",
+        request=None,
+        responses=NotificationSerializer,
+    )
     def post(self, request: Request, pk: str) -> Response:
         notification = get_object_or_404(notifications_for(request.user), pk=pk)  # type: ignore[arg-type]
         notification = services.notification_acknowledge(notification=notification, user=request.user)  # type: ignore[arg-type]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import time
 
+import pghistory
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.postgres.fields import ArrayField
@@ -51,6 +52,7 @@ class MappaRole(models.TextChoices):
 RESTRICTED_AGENCY_TYPES = frozenset({AgencyType.IDVA_SERVICE, AgencyType.DOMESTIC_ABUSE_SERVICE})
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), model_name="AgencyEvent")
 class Agency(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(max_length=200, unique=True)
@@ -82,6 +84,7 @@ class Agency(models.Model):
         return self.name
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), model_name="AreaEvent")
 class Area(models.Model):
     """A Safeguarding Adults Board footprint, also the MARAC area."""
 
@@ -110,6 +113,7 @@ class Area(models.Model):
         return self.name
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), model_name="TeamEvent")
 class Team(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="teams")
@@ -123,6 +127,9 @@ class Team(models.Model):
         return f"{self.name} ({self.agency.name})"
 
 
+@pghistory.track(
+    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), model_name="MembershipEvent"
+)
 class Membership(models.Model):
     """A user's place in one agency: team, roles (capabilities), line manager and deputy."""
 
@@ -151,6 +158,30 @@ class Membership(models.Model):
         return f"{self.user} at {self.agency}"
 
 
+# Many-to-many links carry access consequences (a commissioner's reach, an area's member agencies), so their
+# additions and removals are recorded too, through proxies of the auto-created link tables.
+@pghistory.track(
+    pghistory.InsertEvent("commission.add"),
+    pghistory.DeleteEvent("commission.remove"),
+    obj_field=None,
+    model_name="AgencyCommissionEvent",
+)
+class AgencyCommission(Agency.commissions.through):  # type: ignore[name-defined]
+    class Meta:
+        proxy = True
+
+
+@pghistory.track(
+    pghistory.InsertEvent("member.add"),
+    pghistory.DeleteEvent("member.remove"),
+    obj_field=None,
+    model_name="AreaAgencyEvent",
+)
+class AreaAgency(Area.agencies.through):  # type: ignore[name-defined]
+    class Meta:
+        proxy = True
+
+
 class Position(models.TextChoices):
     SAFEGUARDING_LEAD = "safeguarding_lead", "Safeguarding lead"
     LA_SAFEGUARDING_MANAGER = "la_safeguarding_manager", "LA safeguarding manager"
@@ -163,6 +194,9 @@ class Position(models.TextChoices):
     CALDICOTT_GUARDIAN = "caldicott_guardian", "Caldicott guardian"
 
 
+@pghistory.track(
+    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), model_name="DirectoryEntryEvent"
+)
 class DirectoryEntry(models.Model):
     """Who holds decision-making authority in an area, per agency where it applies, with a deputy."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from collections.abc import Iterator
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.factories import TEST_PASSWORD, TEST_TOTP_KEY
 from tests.helpers import totp_code
@@ -72,6 +74,13 @@ class Journey:
         csp = [e for e in self.console_errors if "Content Security Policy" in e or "Refused to" in e]
         assert not csp, f"CSP violations: {csp}"
 
+    def use_session(self, client: Any) -> None:
+        """Continue as a Django test client that has signed in (``tests.helpers.signed_in``): no TOTP code is used,
+        so the journey can still enter one (for example to re-authenticate) within the same 30-second step."""
+        self.page.context.add_cookies(
+            [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": self.base_url}]
+        )
+
     def sign_in(self, email: str, password: str = TEST_PASSWORD, totp_key: str = TEST_TOTP_KEY) -> None:
         self.goto("/accounts/sign-in/")
         self.check_accessible("sign-in")
@@ -91,5 +100,9 @@ def journey(browser: Browser, live_server: Any) -> Iterator[Journey]:
     page.set_default_timeout(15_000)
     j = Journey(page, live_server.url)
     yield j
+    # Let in-flight requests (htmx panels that write access rows) finish before the database is flushed:
+    # a request still writing while the flush truncates the tables can deadlock the teardown.
+    with contextlib.suppress(PlaywrightTimeoutError):
+        page.wait_for_load_state("networkidle", timeout=10_000)
     j.check_no_csp_violations()
     context.close()

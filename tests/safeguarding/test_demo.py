@@ -1,0 +1,26 @@
+"""The demo area: ``seed_demo`` is idempotent and gives demo users notifications to look at."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from safeguarding.demo import demo_user
+from safeguarding.notifications.models import Notification
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_twice_gives_the_same_notifications_one_needing_acknowledgement_per_lead() -> None:
+    call_command("seed_demo", "--quiet", stdout=StringIO())
+    first = Notification.objects.count()
+    call_command("seed_demo", "--quiet", stdout=StringIO())
+    assert Notification.objects.count() == first > 0
+    asha = demo_user("asha.okafor@trust.demo")
+    mine = Notification.objects.filter(recipient=asha)
+    assert mine.filter(requires_ack=True, acknowledged_at=None).count() == 1
+    assert mine.filter(requires_ack=False).exists()
+    assert not Notification.objects.filter(emailed_at__isnull=False).exists()
+    assert all("Asha" not in n.title for n in mine)

@@ -97,6 +97,9 @@ INSTALLED_APPS = [
     "meetings",
     "reviews",
 ]
+if TESTING:
+    # A tiny subject model for the clock engine's tests (tests/clocktestapp); never installed in production.
+    INSTALLED_APPS.append("tests.clocktestapp")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -363,8 +366,14 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "beat-heartbeat": {"task": "safeguarding.tasks.beat_heartbeat", "schedule": 30.0},
     "audit-chain": {"task": "safeguarding.tasks.chain_access_log", "schedule": 15.0},
+    # The clock engine: claim due deadlines and hand them to workers in batches (escalation/engine.py).
+    "clock-sweep": {"task": "escalation.tasks.sweep", "schedule": float(env_int("CLOCKS_SWEEP_SECONDS", 60))},
 }
 BEAT_HEARTBEAT_KEY = "sg:beat:heartbeat"
+# Clock engine: a claimed batch's lease (longer than CELERY_TASK_TIME_LIMIT, so a live task keeps its rows) and
+# the number of deadlines per batch task.
+CLOCKS_LEASE_SECONDS = env_int("CLOCKS_LEASE_SECONDS", 600)
+CLOCKS_BATCH_SIZE = env_int("CLOCKS_BATCH_SIZE", 500)
 
 LOGGING = {
     "version": 1,

@@ -7,6 +7,10 @@ import time
 from celery import shared_task
 from django.conf import settings
 
+# Autodiscovery imports only ``<app>.tasks``; task modules in the core app's sub-packages are imported here so that
+# every worker registers them (otherwise a worker drops their messages as unregistered tasks).
+from safeguarding.notifications import tasks as notification_tasks  # noqa: F401
+
 
 @shared_task(name="safeguarding.tasks.beat_heartbeat", ignore_result=True)
 def beat_heartbeat() -> None:

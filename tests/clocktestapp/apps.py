@@ -20,7 +20,8 @@ def record_breach(*, deadline: Any, now: datetime) -> None:
     if pause and Subject.objects.filter(pk=deadline.subject_id, reference__startswith="slow").exists():
         marker = os.environ.get("CLOCKTEST_MARKER_FILE")
         if marker:
-            Path(marker).write_text(str(os.getpid()))
+            with Path(marker).open("a") as handle:  # one line per attempt: "pid"
+                handle.write(f"{os.getpid()}\n")
         time.sleep(pause)
 
 

@@ -1,0 +1,369 @@
+"""The sweep and the firing: how due deadlines are breached and escalated exactly once.
+
+1. **Sweep** (a beat task every minute, or ``manage.py run_clocks``): applies newly active policy versions, returns
+   rows whose lease expired to idle, then claims idle rows whose ``next_action_at`` has come, in batches, with
+   ``SELECT … FOR UPDATE SKIP LOCKED`` (two sweepers share the work and never take the same row), marking each batch
+   ``claimed`` under a lease with a fresh claim token. One task per batch is enqueued *after commit*, carrying the
+   sweep's ``now`` (so time-machine tests and ``--now`` see one consistent time). Due-query kinds get one task each.
+2. **Firing** (the task): locks the batch's rows still claimed with that token, and for each one still due either
+   records the breach (status, event, the holder told, the kind's ``on_breach``) or climbs one rung of the ladder;
+   then hands the row back (idle, ``next_action_at`` = the next rung's time, or none). All of a row's effects commit
+   in the same transaction as its new state, so a redelivered task (``acks_late`` + ``reject_on_worker_lost``) or a
+   second sweeper finds nothing left to do; notifications also carry unique keys (``deadline:{id}:{cycle}:level:{n}``).
+3. **Recovery**: if the worker dies or the broker loses the message, the row stays claimed until its lease expires;
+   the next sweep reclaims it and fires it. Nothing waits in the broker: no ETAs, no countdowns.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, InterfaceError, OperationalError, connections, transaction
+from django.db.models import F
+
+from escalation.kinds import Kind, Rung, due_query_kinds, get_kind
+from escalation.models import (
+    OPEN_STATUSES,
+    ClaimState,
+    Deadline,
+    DeadlineEvent,
+    DeadlineRecipient,
+    DeadlineStatus,
+    DueItemFiring,
+    EventType,
+)
+from escalation.policies import EffectivePolicy, compute_due, resolve_policy
+from escalation.services import apply_due_policies
+from safeguarding.accounts.models import User
+from safeguarding.notifications.models import Priority
+from safeguarding.notifications.services import notify
+from safeguarding.queue import enqueue_on_commit
+
+logger = logging.getLogger(__name__)
+
+# A row that failed this many claims in a row is left alone (and logged) until someone looks at ``last_error``.
+MAX_ATTEMPTS = 5
+# How many times a batch is retried in-process after its database connection broke.
+CONNECTION_RETRIES = 3
+RELEASE_FIELDS = [
+    "status",
+    "breached_at",
+    "escalation_level",
+    "next_action_at",
+    "claim_state",
+    "claim_token",
+    "lease_expires_at",
+    "attempts",
+    "last_error",
+    "updated_at",
+]
+
+
+def lease_duration() -> timedelta:
+    """Longer than the task time limit, so a live task never loses its rows to a reclaim."""
+    return timedelta(seconds=int(getattr(settings, "CLOCKS_LEASE_SECONDS", 600)))
+
+
+def default_batch_size() -> int:
+    return int(getattr(settings, "CLOCKS_BATCH_SIZE", 500))
+
+
+@dataclass(frozen=True)
+class Batch:
+    ids: list[str]
+    token: str
+    now: datetime
+
+
+@dataclass
+class SweepResult:
+    claimed: int = 0
+    reclaimed: int = 0
+    policies_applied: int = 0
+    batches: list[Batch] = field(default_factory=list)
+    due_query_kinds: list[str] = field(default_factory=list)
+
+
+def reclaim_expired_leases(*, now: datetime, limit: int = 10_000) -> int:
+    """Return claimed rows whose lease has expired to idle (their task died or its message was lost)."""
+    with transaction.atomic():
+        ids = list(
+            Deadline.objects.select_for_update(skip_locked=True)
+            .filter(claim_state=ClaimState.CLAIMED, lease_expires_at__lte=now)
+            .values_list("pk", flat=True)[:limit]
+        )
+        if ids:
+            Deadline.objects.filter(pk__in=ids).update(
+                claim_state=ClaimState.IDLE, claim_token=None, lease_expires_at=None
+            )
+            logger.warning("reclaimed %d deadline(s) whose lease expired", len(ids))
+    return len(ids)
+
+
+def claim_batch(*, now: datetime, size: int, lease: timedelta) -> Batch | None:
+    """Claim up to ``size`` due rows (call inside a transaction; the caller enqueues on commit)."""
+    ids = list(
+        Deadline.objects.select_for_update(skip_locked=True)
+        .filter(claim_state=ClaimState.IDLE, next_action_at__lte=now, attempts__lt=MAX_ATTEMPTS)
+        .order_by("next_action_at")
+        .values_list("pk", flat=True)[:size]
+    )
+    if not ids:
+        return None
+    token = uuid.uuid4()
+    Deadline.objects.filter(pk__in=ids).update(
+        claim_state=ClaimState.CLAIMED, claim_token=token, lease_expires_at=now + lease, attempts=F("attempts") + 1
+    )
+    return Batch(ids=[str(pk) for pk in ids], token=str(token), now=now)
+
+
+def deadline_sweep(
+    *, now: datetime, batch_size: int | None = None, max_batches: int | None = None, enqueue: bool = True
+) -> SweepResult:
+    """One sweep. With ``enqueue`` (the beat task) each batch's task is sent after its claim commits; without it
+    (``run_clocks``) the caller fires ``result.batches`` and ``result.due_query_kinds`` itself."""
+    from escalation import tasks
+
+    result = SweepResult()
+    result.policies_applied = apply_due_policies(now=now)
+    result.reclaimed = reclaim_expired_leases(now=now)
+    size = batch_size or default_batch_size()
+    lease = lease_duration()
+    while max_batches is None or len(result.batches) < max_batches:
+        with transaction.atomic():
+            batch = claim_batch(now=now, size=size, lease=lease)
+            if batch is None:
+                break
+            if enqueue:
+                enqueue_on_commit(tasks.fire_deadlines, batch.ids, now.isoformat(), batch.token)
+        result.batches.append(batch)
+        result.claimed += len(batch.ids)
+    for kind in due_query_kinds():
+        result.due_query_kinds.append(kind.key)
+        if enqueue:
+            with transaction.atomic():
+                enqueue_on_commit(tasks.fire_due_query, kind.key, now.isoformat())
+    return result
+
+
+# --- firing ---------------------------------------------------------------------------------------------------
+
+
+class _PolicyMemo:
+    """Grace-period policies looked up once per batch, not once per row."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+        self._found: dict[tuple[str, object], EffectivePolicy] = {}
+
+    def get(self, key: str, deadline: Deadline) -> EffectivePolicy:
+        memo_key = (key, deadline.area_id)
+        if memo_key not in self._found:
+            self._found[memo_key] = resolve_policy(key=key, area=deadline.area, at=self.now)
+        return self._found[memo_key]
+
+
+@dataclass
+class _Effects:
+    events: list[DeadlineEvent] = field(default_factory=list)
+    recipients: list[DeadlineRecipient] = field(default_factory=list)
+
+    def event(
+        self, deadline: Deadline, event_type: str, *, at: datetime, level: int, rung: str = "", detail: str = ""
+    ) -> None:
+        self.events.append(
+            DeadlineEvent(
+                deadline=deadline,
+                event_type=event_type,
+                at=at,
+                cycle=deadline.cycle,
+                level=level,
+                rung=rung,
+                due_at=deadline.due_at,
+                detail=detail,
+            )
+        )
+
+
+def _rung_time(deadline: Deadline, rung: Rung, *, now: datetime, policies: _PolicyMemo) -> datetime:
+    """When ``rung`` fires: its grace period after ``now`` (when the previous rung fired)."""
+    if rung.grace is not None:
+        return now + rung.grace
+    if rung.grace_policy_key:
+        policy = policies.get(rung.grace_policy_key, deadline)
+        return compute_due(
+            start=now,
+            basis=policy.basis,
+            amount=policy.amount,
+            nation=deadline.nation,
+            area=deadline.area,
+            hours_of=deadline.holder_agency,
+        )
+    return now
+
+
+def _tell(
+    deadline: Deadline, kind: Kind, rung: Rung, level: int, users: Sequence[User], *, now: datetime, effects: _Effects
+) -> None:
+    label = kind.label
+    if level == 1:
+        title = f"Overdue: {label} ({deadline.reference})"
+    else:
+        title = f"Escalated to you ({rung.label.lower()}): overdue {label} ({deadline.reference})"
+    notify(
+        recipients=users,
+        kind="deadline_overdue" if level == 1 else "deadline_escalated",
+        title=title,
+        target=deadline,
+        priority=Priority.HIGH,
+        dedupe_key=f"deadline:{deadline.pk}:{deadline.cycle}:level:{level}",
+        now=now,
+    )
+    effects.recipients.extend(
+        DeadlineRecipient(deadline=deadline, cycle=deadline.cycle, level=level, rung=rung.key, user=u, notified_at=now)
+        for u in users
+    )
+    if level > 1:
+        effects.event(deadline, EventType.ESCALATED, at=now, level=level, rung=rung.key, detail=rung.label)
+
+
+def _fire_row(deadline: Deadline, *, now: datetime, effects: _Effects, policies: _PolicyMemo) -> bool:
+    """Breach or climb one rung. Returns False when the row no longer needs anything (met, moved, cancelled)."""
+    due = deadline.next_action_at
+    if deadline.status not in OPEN_STATUSES or due is None or due > now:
+        if deadline.status not in OPEN_STATUSES:
+            deadline.next_action_at = None
+        return False
+    kind = get_kind(deadline.kind)
+    ladder = kind.ladder
+    if deadline.status == DeadlineStatus.PENDING:
+        deadline.status = DeadlineStatus.BREACHED
+        deadline.breached_at = deadline.breached_at or now
+        effects.event(deadline, EventType.BREACHED, at=now, level=1, rung=ladder[0].key if ladder else "")
+        if kind.on_breach is not None:
+            kind.on_breach(deadline=deadline, now=now)
+        level = 1
+    else:
+        level = deadline.escalation_level + 1
+    while level <= len(ladder):
+        rung = ladder[level - 1]
+        users = list(rung.resolve(deadline))
+        if users:
+            _tell(deadline, kind, rung, level, users, now=now, effects=effects)
+            break
+        effects.event(
+            deadline, EventType.RUNG_SKIPPED, at=now, level=level, rung=rung.key, detail=f"Nobody to tell: {rung.label}"
+        )
+        level += 1
+    deadline.escalation_level = max(1, min(level, len(ladder)))
+    if level < len(ladder):
+        deadline.next_action_at = _rung_time(deadline, ladder[level], now=now, policies=policies)
+    else:
+        deadline.next_action_at = None  # the top of the ladder: it stays overdue until met, extended or cancelled
+    return True
+
+
+def _release(deadline: Deadline, now: datetime) -> None:
+    deadline.claim_state = ClaimState.IDLE
+    deadline.claim_token = None
+    deadline.lease_expires_at = None
+    deadline.attempts = 0
+    deadline.last_error = ""
+    deadline.updated_at = now
+
+
+def _fire_batch(*, ids: Sequence[str], now: datetime, token: str) -> int:
+    with transaction.atomic():
+        rows = list(
+            Deadline.objects.select_for_update(of=("self",))
+            .filter(pk__in=list(ids), claim_state=ClaimState.CLAIMED, claim_token=token)
+            .select_related("holder_user", "holder_agency", "area")
+            .order_by("pk")
+        )
+        effects = _Effects()
+        policies = _PolicyMemo(now)
+        fired = 0
+        for deadline in rows:
+            fired += _fire_row(deadline, now=now, effects=effects, policies=policies)
+            _release(deadline, now)
+        DeadlineEvent.objects.bulk_create(effects.events)
+        DeadlineRecipient.objects.bulk_create(effects.recipients)
+        Deadline.objects.bulk_update(rows, RELEASE_FIELDS, batch_size=1000)
+    return fired
+
+
+def _drop_broken_connections() -> None:
+    """Close connections after a connection error, so the retry opens a fresh one."""
+    for connection in connections.all(initialized_only=True):
+        if connection.in_atomic_block:
+            continue
+        try:
+            connection.close()
+        except Exception:  # closing an already broken connection may itself fail
+            logger.debug("closing a broken connection failed", exc_info=True)
+
+
+def fire_deadlines(*, ids: Sequence[str], now: datetime, token: str) -> int:
+    """Fire one claimed batch (the task's body). Safe to run twice: rows already handled are skipped.
+
+    A broken database connection (restart, ``pg_terminate_backend``) retries the batch on a fresh connection; any
+    other error fires the rows one by one so one bad row cannot hold up the rest (it keeps its claim, its error is
+    recorded, and the sweep retries it when the lease expires).
+    """
+    for attempt in range(1, CONNECTION_RETRIES + 1):
+        try:
+            return _fire_batch(ids=ids, now=now, token=token)
+        except (OperationalError, InterfaceError):
+            _drop_broken_connections()
+            if attempt == CONNECTION_RETRIES:
+                raise
+            logger.warning("database connection lost while firing a batch; retrying (%d)", attempt)
+        except Exception:
+            if len(ids) == 1:
+                _record_failure(ids[0], token)
+                return 0
+            logger.exception("a batch of %d deadline(s) failed; firing them one by one", len(ids))
+            return sum(fire_deadlines(ids=[pk], now=now, token=token) for pk in ids)
+    return 0
+
+
+def _record_failure(pk: str, token: str) -> None:
+    logger.exception("deadline %s failed to fire; it will be retried when its lease expires", pk)
+    error = traceback.format_exc()[-4000:]
+    Deadline.objects.filter(pk=pk, claim_token=token).update(last_error=error)
+    attempts = Deadline.objects.filter(pk=pk).values_list("attempts", flat=True).first()
+    if attempts is not None and attempts >= MAX_ATTEMPTS:
+        logger.error("deadline %s failed %d times and is parked: see its last_error", pk, attempts)
+
+
+def fire_due_query(*, kind: str, now: datetime) -> int:
+    """Fire what a due-query kind says is due, once per (object, level): the ledger row and the effect commit
+    together, so a second sweeper or a redelivered task finds the ledger row and does nothing."""
+    entry = get_kind(kind)
+    if entry.due_query is None:
+        return 0
+    fired = 0
+    for item in entry.due_query.due(now=now):
+        try:
+            with transaction.atomic():
+                try:
+                    with transaction.atomic():
+                        DueItemFiring.objects.create(
+                            kind=kind, object_id=item.object_id, level=item.level, fired_at=now
+                        )
+                except IntegrityError:
+                    continue  # already fired (perhaps by a concurrent sweep a moment ago)
+                entry.due_query.fire(item=item, now=now)
+                fired += 1
+        except (OperationalError, InterfaceError):
+            _drop_broken_connections()
+            raise
+        except Exception:
+            logger.exception("%s item %s level %d failed; retried next sweep", kind, item.object_id, item.level)
+    return fired

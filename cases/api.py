@@ -3,6 +3,7 @@ a forbidden action on a visible case → 403; a transition not allowed now → 4
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.http import Http404
@@ -37,7 +38,9 @@ def _require_case_worker(user: User) -> None:
 
 def visible_case(request: Request, case_id: Any, *, min_scope: Scope = Scope.SUMMARY) -> tuple[Case, Scope]:
     return selectors.case_get_for_user(
-        user=_user(request), case_id=case_id, route=request.resolver_match.view_name,  # type: ignore[union-attr]
+        user=_user(request),
+        case_id=case_id,
+        route=request.resolver_match.view_name,  # type: ignore[union-attr]
         min_scope=min_scope,
     )
 
@@ -67,9 +70,11 @@ class CaseListCreate(AuditedListView):
             qs = qs.filter(team_id=params["team"]) if selectors._is_uuid(params["team"]) else qs.none()
         return qs
 
-    def list_context(self, rows: list[Any]) -> dict[str, Any]:
-        return {**self.get_serializer_context(), "scopes": selectors.case_scopes_for_user(user=_user(self.request),
-                                                                                           cases=rows)}
+    def list_context(self, rows: Sequence[Any]) -> dict[str, Any]:
+        return {
+            **self.get_serializer_context(),
+            "scopes": selectors.case_scopes_for_user(user=_user(self.request), cases=rows),
+        }
 
     @extend_schema(
         request=s.CaseCreateSerializer,
@@ -79,18 +84,27 @@ class CaseListCreate(AuditedListView):
                 "A concern about a new person",
                 request_only=True,
                 value={
-                    "adult": {"given_name": "Alex", "family_name": "Example", "date_of_birth": "1970-04-01",
-                              "nhs_number": "943 476 5919"},
+                    "adult": {
+                        "given_name": "Alex",
+                        "family_name": "Example",
+                        "date_of_birth": "1970-04-01",
+                        "nhs_number": "943 476 5919",
+                    },
                     "concern": {
-                        "identified_at": "2026-11-20T10:00:00Z", "what_happened": "…",
-                        "abuse_types": ["financial_material"], "location_of_risk": "own_home",
-                        "source_of_risk": "other_known", "immediate_risk": False, "consent_to_raise": "given",
-                        "adult_views": "…", "desired_outcomes": ["To feel safe at home"],
+                        "identified_at": "2026-11-20T10:00:00Z",
+                        "what_happened": "…",
+                        "abuse_types": ["financial_material"],
+                        "location_of_risk": "own_home",
+                        "source_of_risk": "other_known",
+                        "immediate_risk": False,
+                        "consent_to_raise": "given",
+                        "adult_views": "…",
+                        "desired_outcomes": ["To feel safe at home"],
                     },
                 },
             )
         ],
-        summary="Log a concern (creates a raised case, or a draft with \"draft\": true; joins an open case)",
+        summary='Log a concern (creates a raised case, or a draft with "draft": true; joins an open case)',
     )
     def post(self, request: Request) -> Response:
         user = _user(request)
@@ -111,8 +125,9 @@ class CaseListCreate(AuditedListView):
         with transaction.atomic():
             if adult is None:
                 adult = services.person_create(by=user, **data["adult"])
-            logged = services.concern_log(by=user, adult=adult, concern=data["concern"], area=area, team=team,
-                                          draft=data["draft"])
+            logged = services.concern_log(
+                by=user, adult=adult, concern=data["concern"], area=area, team=team, draft=data["draft"]
+            )
         case, scope = visible_case(request, logged.case.pk)
         response = Response(s.case_representation(case, scope, {"request": request}), status=status.HTTP_201_CREATED)
         return with_etag(response, case)
@@ -125,7 +140,8 @@ class CaseDetail(ApiView):
         return with_etag(Response(s.case_representation(case, scope, {"request": request})), case)
 
     @extend_schema(
-        request=s.CaseUpdateSerializer, responses=s.CaseSerializer,
+        request=s.CaseUpdateSerializer,
+        responses=s.CaseSerializer,
         parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=True)],
         summary="Change the risk picture, Think Family flags or mental-health context (owning agency; If-Match)",
     )
@@ -139,8 +155,11 @@ class CaseDetail(ApiView):
 
 
 class CaseTransition(ApiView):
-    @extend_schema(request=s.TransitionSerializer, responses=s.CaseSerializer,
-                   summary="Apply a named transition (409 with the reason when not allowed now)")
+    @extend_schema(
+        request=s.TransitionSerializer,
+        responses=s.CaseSerializer,
+        summary="Apply a named transition (409 with the reason when not allowed now)",
+    )
     def post(self, request: Request, pk: str) -> Response:
         user = _user(request)
         case, scope = visible_case(request, pk)
@@ -150,15 +169,21 @@ class CaseTransition(ApiView):
         if data["transition"] == "record_la_decision":
             _record_decision(case, user, data)
         else:
-            services.case_transition(case=case, by=user, transition=data["transition"], reason=data["reason"],
-                                     note=data["note"])
+            services.case_transition(
+                case=case, by=user, transition=data["transition"], reason=data["reason"], note=data["note"]
+            )
         case, scope = visible_case(request, pk)
         return with_etag(Response(s.case_representation(case, scope, {"request": request})), case)
 
 
 def _record_decision(case: Case, user: User, data: dict[str, Any]) -> Concern:
-    required = ["received_at", "criterion_care_support_needs", "criterion_abuse_or_risk",
-                "criterion_unable_to_protect", "decision"]
+    required = [
+        "received_at",
+        "criterion_care_support_needs",
+        "criterion_abuse_or_risk",
+        "criterion_unable_to_protect",
+        "decision",
+    ]
     missing = {name: ["This field is required."] for name in required if name not in data}
     if missing:
         raise InvalidInput(errors=missing)
@@ -172,18 +197,26 @@ def _record_decision(case: Case, user: User, data: dict[str, Any]) -> Concern:
         if lead is None:
             raise InvalidInput.field("enquiry_lead_agency_id", "Choose an active agency")
     return services.record_la_decision(
-        concern=concern, by=user, received_at=data["received_at"],
+        concern=concern,
+        by=user,
+        received_at=data["received_at"],
         criterion_care_support_needs=data["criterion_care_support_needs"],
         criterion_abuse_or_risk=data["criterion_abuse_or_risk"],
-        criterion_unable_to_protect=data["criterion_unable_to_protect"], decision=data["decision"],
-        not_s42_reasons=data.get("not_s42_reasons", []), alternative_responses=data.get("alternative_responses", []),
-        rationale=data.get("rationale", ""), enquiry_lead_agency=lead,
+        criterion_unable_to_protect=data["criterion_unable_to_protect"],
+        decision=data["decision"],
+        not_s42_reasons=data.get("not_s42_reasons", []),
+        alternative_responses=data.get("alternative_responses", []),
+        rationale=data.get("rationale", ""),
+        enquiry_lead_agency=lead,
     )
 
 
 class CaseSearch(ApiView):
-    @extend_schema(request=s.SearchSerializer, responses=s.CaseSummarySerializer(many=True),
-                   summary="Search cases by name, date of birth, NHS number or reference (POST: nothing in the URL)")
+    @extend_schema(
+        request=s.SearchSerializer,
+        responses=s.CaseSummarySerializer(many=True),
+        summary="Search cases by name, date of birth, NHS number or reference (POST: nothing in the URL)",
+    )
     def post(self, request: Request) -> Response:
         user = _user(request)
         body = s.SearchSerializer(data=request.data)
@@ -196,9 +229,13 @@ class CaseSearch(ApiView):
         record_access(user=user, objects_or_ids=rows, object_type=Case, route="api:case-search", purpose="search")
         scopes = selectors.case_scopes_for_user(user=user, cases=rows)
         data = s.CaseSummarySerializer(rows, many=True, context={"request": request, "scopes": scopes}).data
-        return Response({"count": count if count <= selectors.SEARCH_CAP else None,
-                         "count_display": f"{selectors.SEARCH_CAP:,}+" if count > selectors.SEARCH_CAP else f"{count:,}",
-                         "results": data})
+        return Response(
+            {
+                "count": count if count <= selectors.SEARCH_CAP else None,
+                "count_display": f"{selectors.SEARCH_CAP:,}+" if count > selectors.SEARCH_CAP else f"{count:,}",
+                "results": data,
+            }
+        )
 
 
 # --- nested resources (full scope; writes need contribute or the owner) ---------------------------------------------
@@ -216,8 +253,11 @@ class CaseChronology(CaseNestedList):
         case, _ = visible_case(self.request, self.kwargs["pk"], min_scope=Scope.FULL)
         return selectors.chronology_for_case(case=case)
 
-    @extend_schema(request=s.ChronologyInputSerializer, responses={201: s.ChronologyEntrySerializer},
-                   summary="Add a chronology entry (contribute scope; back-dating allowed)")
+    @extend_schema(
+        request=s.ChronologyInputSerializer,
+        responses={201: s.ChronologyEntrySerializer},
+        summary="Add a chronology entry (contribute scope; back-dating allowed)",
+    )
     def post(self, request: Request, pk: str) -> Response:
         case, _ = visible_case(request, pk, min_scope=Scope.FULL)
         body = s.ChronologyInputSerializer(data=request.data)
@@ -239,25 +279,33 @@ class CaseEnquiry(ApiView):
         enquiry = self._enquiry(request, pk)
         return with_etag(Response(s.EnquirySerializer(enquiry).data), enquiry)
 
-    @extend_schema(request=s.EnquiryUpdateSerializer, responses=s.EnquirySerializer,
-                   parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=True)],
-                   summary="Update the enquiry (its lead agency or the local authority; If-Match)")
+    @extend_schema(
+        request=s.EnquiryUpdateSerializer,
+        responses=s.EnquirySerializer,
+        parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=True)],
+        summary="Update the enquiry (its lead agency or the local authority; If-Match)",
+    )
     def patch(self, request: Request, pk: str) -> Response:
         enquiry = self._enquiry(request, pk)
         version = check_if_match(request, enquiry)
         body = s.EnquiryUpdateSerializer(data=request.data, partial=True)
         body.is_valid(raise_exception=True)
-        enquiry = services.enquiry_update(enquiry=enquiry, by=_user(request), expected_version=version,
-                                          **body.validated_data)
+        enquiry = services.enquiry_update(
+            enquiry=enquiry, by=_user(request), expected_version=version, **body.validated_data
+        )
         return with_etag(Response(s.EnquirySerializer(enquiry).data), enquiry)
 
 
 class CaseEnquiryConclude(CaseEnquiry):
-    @extend_schema(request=None, responses=s.EnquirySerializer,
-                   summary="Conclude the enquiry (guards of domain §3.2; manager sign-off)")
+    @extend_schema(
+        request=None,
+        responses=s.EnquirySerializer,
+        summary="Conclude the enquiry (guards of domain §3.2; manager sign-off)",
+    )
     def post(self, request: Request, pk: str) -> Response:
-        enquiry = services.enquiry_conclude(enquiry=self._enquiry(request, pk), by=_user(request),
-                                            notes=str(request.data.get("notes", "")))
+        enquiry = services.enquiry_conclude(
+            enquiry=self._enquiry(request, pk), by=_user(request), notes=str(dict(request.data).get("notes", ""))
+        )
         return with_etag(Response(s.EnquirySerializer(enquiry).data), enquiry)
 
     get = patch = None  # type: ignore[assignment]
@@ -273,8 +321,9 @@ class CasePlans(CaseNestedList):
             "actions__owner_agency", "actions__owner_person"
         )
 
-    @extend_schema(request=s.PlanInputSerializer, responses={201: s.PlanSerializer},
-                   summary="Start a safeguarding plan")
+    @extend_schema(
+        request=s.PlanInputSerializer, responses={201: s.PlanSerializer}, summary="Start a safeguarding plan"
+    )
     def post(self, request: Request, pk: str) -> Response:
         user = _user(request)
         case, _ = visible_case(request, pk, min_scope=Scope.FULL)
@@ -284,8 +333,9 @@ class CasePlans(CaseNestedList):
         lead = case.owning_agency
         if data.get("lead_agency_id"):
             lead = get_object_or_404(Agency, pk=data["lead_agency_id"], active=True)
-        plan = services.plan_create(case=case, by=user, lead_agency=lead, risks=data["risks"],
-                                    review_date=data["review_date"])
+        plan = services.plan_create(
+            case=case, by=user, lead_agency=lead, risks=data["risks"], review_date=data["review_date"]
+        )
         return Response(s.PlanSerializer(plan).data, status=status.HTTP_201_CREATED)
 
 
@@ -308,8 +358,11 @@ class CasePlanReview(ApiView):
 
 
 class CasePlanActions(ApiView):
-    @extend_schema(request=s.PlanActionInputSerializer, responses={201: s.PlanActionSerializer},
-                   summary="Add an action to a plan (risk, action, by whom, by when)")
+    @extend_schema(
+        request=s.PlanActionInputSerializer,
+        responses={201: s.PlanActionSerializer},
+        summary="Add an action to a plan (risk, action, by whom, by when)",
+    )
     def post(self, request: Request, pk: str, plan_id: str) -> Response:
         user = _user(request)
         plan = _visible_plan(request, pk, plan_id)
@@ -324,8 +377,14 @@ class CasePlanActions(ApiView):
             owner_person = User.objects.filter(pk=data["owner_person_id"], is_active=True).first()
             if owner_person is None:
                 raise InvalidInput.field("owner_person_id", "Choose an active user")
-        action = services.plan_action_add(plan=plan, by=user, owner_agency=owner_agency, owner_person=owner_person,
-                                          description=data["description"], due_date=data.get("due_date"))
+        action = services.plan_action_add(
+            plan=plan,
+            by=user,
+            owner_agency=owner_agency,
+            owner_person=owner_person,
+            description=data["description"],
+            due_date=data.get("due_date"),
+        )
         return Response(s.PlanActionSerializer(action).data, status=status.HTTP_201_CREATED)
 
 
@@ -337,18 +396,21 @@ class CaseCapacity(CaseNestedList):
         case, _ = visible_case(self.request, self.kwargs["pk"], min_scope=Scope.FULL)
         return case.capacity_assessments.select_related("assessor")
 
-    @extend_schema(request=s.CapacityInputSerializer, responses={201: s.CapacitySerializer},
-                   summary="Record a decision-specific capacity assessment")
+    @extend_schema(
+        request=s.CapacityInputSerializer,
+        responses={201: s.CapacitySerializer},
+        summary="Record a decision-specific capacity assessment",
+    )
     def post(self, request: Request, pk: str) -> Response:
         case, _ = visible_case(request, pk, min_scope=Scope.FULL)
         body = s.CapacityInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
-        person: Person = case.adult
+        person: Person | None = case.adult
         if data.get("person_id"):
             person = selectors.person_list_for_user(user=_user(request)).filter(pk=data.pop("person_id")).first()
-            if person is None:
-                raise InvalidInput.field("person_id", "No person you can see has this id")
+        if person is None:
+            raise InvalidInput.field("person_id", "No person you can see has this id")
         data.pop("person_id", None)
         assessment = services.capacity_assessment_record(case=case, by=_user(request), person=person, **data)
         return Response(s.CapacitySerializer(assessment).data, status=status.HTTP_201_CREATED)
@@ -362,8 +424,11 @@ class CaseDash(CaseNestedList):
         case, _ = visible_case(self.request, self.kwargs["pk"], min_scope=Scope.FULL)
         return case.dash_assessments.select_related("completed_by")
 
-    @extend_schema(request=s.DashInputSerializer, responses={201: s.DashSerializer},
-                   summary="Record a DASH risk identification checklist (24 answers: yes, no or not_known)")
+    @extend_schema(
+        request=s.DashInputSerializer,
+        responses={201: s.DashSerializer},
+        summary="Record a DASH risk identification checklist (24 answers: yes, no or not_known)",
+    )
     def post(self, request: Request, pk: str) -> Response:
         case, _ = visible_case(request, pk, min_scope=Scope.FULL)
         body = s.DashInputSerializer(data=request.data)
@@ -384,8 +449,11 @@ class PersonListCreate(AuditedListView):
     def get_queryset(self):  # type: ignore[no-untyped-def]
         return selectors.person_list_for_user(user=_user(self.request))
 
-    @extend_schema(request=s.PersonWriteSerializer, responses={201: s.PersonSerializer},
-                   summary="Record a person (to log a concern about them next)")
+    @extend_schema(
+        request=s.PersonWriteSerializer,
+        responses={201: s.PersonSerializer},
+        summary="Record a person (to log a concern about them next)",
+    )
     def post(self, request: Request) -> Response:
         _require_case_worker(_user(request))
         body = s.PersonWriteSerializer(data=request.data)
@@ -396,9 +464,7 @@ class PersonListCreate(AuditedListView):
 
 def _visible_person(request: Request, pk: str) -> Person:
     user = _user(request)
-    person = (
-        selectors.person_list_for_user(user=user).filter(pk=pk).first() if selectors._is_uuid(pk) else None
-    )
+    person = selectors.person_list_for_user(user=user).filter(pk=pk).first() if selectors._is_uuid(pk) else None
     route = request.resolver_match.view_name  # type: ignore[union-attr]
     if person is None:
         record_denied(user=user, object_type=Person, object_id=pk, route=route)
@@ -413,17 +479,21 @@ class PersonDetail(ApiView):
         person = _visible_person(request, pk)
         return with_etag(Response(s.PersonSerializer(person).data), person)
 
-    @extend_schema(request=s.PersonPatchSerializer, responses=s.PersonSerializer,
-                   parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=True)],
-                   summary="Correct a person's details (an agency owning a case about them; If-Match)")
+    @extend_schema(
+        request=s.PersonPatchSerializer,
+        responses=s.PersonSerializer,
+        parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=True)],
+        summary="Correct a person's details (an agency owning a case about them; If-Match)",
+    )
     def patch(self, request: Request, pk: str) -> Response:
         user = _user(request)
         person = _visible_person(request, pk)
         version = check_if_match(request, person)
         agency = user.agency_membership.agency_id if user.agency_membership else None
-        owns = Case.objects.filter(owning_agency_id=agency).filter(adult=person).exists() or Case.objects.filter(
-            owning_agency_id=agency, people__person=person
-        ).exists()
+        owns = (
+            Case.objects.filter(owning_agency_id=agency).filter(adult=person).exists()
+            or Case.objects.filter(owning_agency_id=agency, people__person=person).exists()
+        )
         if not owns:
             raise ActionForbidden("Only an agency that owns a case about this person can change their details.")
         body = s.PersonPatchSerializer(data=request.data, partial=True)
@@ -433,8 +503,11 @@ class PersonDetail(ApiView):
 
 
 class PersonMergeView(ApiView):
-    @extend_schema(request=s.MergeSerializer, responses=s.PersonSerializer,
-                   summary="Merge a duplicate into this person (safeguarding leads; both must be visible)")
+    @extend_schema(
+        request=s.MergeSerializer,
+        responses=s.PersonSerializer,
+        summary="Merge a duplicate into this person (safeguarding leads; both must be visible)",
+    )
     def post(self, request: Request, pk: str) -> Response:
         keep = _visible_person(request, pk)
         body = s.MergeSerializer(data=request.data)
@@ -446,8 +519,11 @@ class PersonMergeView(ApiView):
 
 
 class PersonSearch(ApiView):
-    @extend_schema(request=s.SearchSerializer, responses=s.PersonSerializer(many=True),
-                   summary="Search people you can see (and possible duplicates) by name, date of birth or NHS number")
+    @extend_schema(
+        request=s.SearchSerializer,
+        responses=s.PersonSerializer(many=True),
+        summary="Search people you can see (and possible duplicates) by name, date of birth or NHS number",
+    )
     def post(self, request: Request) -> Response:
         user = _user(request)
         body = s.SearchSerializer(data=request.data)
@@ -463,5 +539,9 @@ class PersonSearch(ApiView):
         rows = list(qs.order_by("family_name", "given_name")[:50])
         count = selectors.capped_count(qs)
         record_access(user=user, objects_or_ids=rows, object_type=Person, route="api:person-search", purpose="search")
-        return Response({"count_display": f"{selectors.SEARCH_CAP:,}+" if count > selectors.SEARCH_CAP else f"{count:,}",
-                         "results": s.PersonSerializer(rows, many=True).data})
+        return Response(
+            {
+                "count_display": f"{selectors.SEARCH_CAP:,}+" if count > selectors.SEARCH_CAP else f"{count:,}",
+                "results": s.PersonSerializer(rows, many=True).data,
+            }
+        )

@@ -43,11 +43,35 @@ class DecisionSerializer(serializers.ModelSerializer[SharingDecision]):
     class Meta:
         model = SharingDecision
         fields = [
-            "id", "direction", "status", "recipient_agency", "recipient_user", "purpose", "purpose_detail", "scope",
-            "data_items", "data_items_detail", "special_category", "lawful_basis_art6", "condition_art9",
-            "dpa_sch1_condition", "consent_status", "override_reason", "override_detail", "capacity_assessment_id",
-            "common_law_justification", "rationale", "decided_by", "decided_at", "adult_informed",
-            "adult_informed_at", "adult_not_informed_reason", "expires_at", "revoked_at", "revoked_reason", "source",
+            "id",
+            "direction",
+            "status",
+            "recipient_agency",
+            "recipient_user",
+            "purpose",
+            "purpose_detail",
+            "scope",
+            "data_items",
+            "data_items_detail",
+            "special_category",
+            "lawful_basis_art6",
+            "condition_art9",
+            "dpa_sch1_condition",
+            "consent_status",
+            "override_reason",
+            "override_detail",
+            "capacity_assessment_id",
+            "common_law_justification",
+            "rationale",
+            "decided_by",
+            "decided_at",
+            "adult_informed",
+            "adult_informed_at",
+            "adult_not_informed_reason",
+            "expires_at",
+            "revoked_at",
+            "revoked_reason",
+            "source",
         ]
         read_only_fields = fields
 
@@ -71,18 +95,21 @@ class DecisionInputSerializer(serializers.Serializer[Any]):
     scope = serializers.ChoiceField(ShareScope.choices, required=False, allow_blank=True, default="")
     data_items = serializers.ListField(child=serializers.ChoiceField(DataItem.choices), required=False, default=list)
     data_items_detail = serializers.CharField(required=False, allow_blank=True, default="")
-    special_category = serializers.ListField(child=serializers.ChoiceField(SpecialCategory.choices), required=False,
-                                             default=list)
+    special_category = serializers.ListField(
+        child=serializers.ChoiceField(SpecialCategory.choices), required=False, default=list
+    )
     lawful_basis_art6 = serializers.ChoiceField(LawfulBasisArt6.choices, required=False, allow_blank=True, default="")
     condition_art9 = serializers.ChoiceField(ConditionArt9.choices, required=False, allow_blank=True, default="")
-    dpa_sch1_condition = serializers.ChoiceField(DpaSchedule1Condition.choices, required=False, allow_blank=True,
-                                                 default="")
+    dpa_sch1_condition = serializers.ChoiceField(
+        DpaSchedule1Condition.choices, required=False, allow_blank=True, default=""
+    )
     consent_status = serializers.ChoiceField(ConsentStatus.choices)
     override_reason = serializers.ChoiceField(OverrideReason.choices, required=False, allow_blank=True, default="")
     override_detail = serializers.CharField(required=False, allow_blank=True, default="")
     capacity_assessment_id = serializers.UUIDField(required=False, allow_null=True, default=None)
-    common_law_justification = serializers.ChoiceField(CommonLawJustification.choices, required=False,
-                                                       allow_blank=True, default="")
+    common_law_justification = serializers.ChoiceField(
+        CommonLawJustification.choices, required=False, allow_blank=True, default=""
+    )
     rationale = serializers.CharField()
     approved_by_id = serializers.UUIDField(required=False, allow_null=True)
     adult_informed = serializers.BooleanField(default=False)
@@ -122,28 +149,45 @@ def decision_kwargs(data: dict[str, Any]) -> dict[str, Any]:
 
 
 class CaseSharingDecisions(ApiView):
-    @extend_schema(responses=DecisionSerializer(many=True),
-                   summary="Sharing decisions: all of them for the owning agency; those addressed to you otherwise")
+    @extend_schema(
+        responses=DecisionSerializer(many=True),
+        summary="Sharing decisions: all of them for the owning agency; those addressed to you otherwise",
+    )
     def get(self, request: Request, pk: str) -> Response:
         case, scope = visible_case(request, pk)
         decisions = sharing_selectors.decisions_visible_to(case, _user(request), is_owner=scope == Scope.OWNER)
         return Response({"next": None, "previous": None, "results": DecisionSerializer(decisions, many=True).data})
 
     @extend_schema(
-        request=DecisionInputSerializer, responses={201: DecisionSerializer},
+        request=DecisionInputSerializer,
+        responses={201: DecisionSerializer},
         summary="Record a decision to share (or not to share) this case: the decision is the permission",
-        examples=[OpenApiExample("Share for an s42 enquiry", request_only=True, value={
-            "recipient_agency_id": "…", "purpose": "s42_enquiry", "scope": "full",
-            "data_items": ["identity", "concern", "risk", "health"], "lawful_basis_art6": "6_1_c_legal_obligation",
-            "condition_art9": "9_2_h_health_social_care", "dpa_sch1_condition": "para2_health_social_care",
-            "consent_status": "given", "rationale": "The local authority needs the whole record to decide whether "
-            "a section 42 enquiry is needed.", "adult_informed": True})],
+        examples=[
+            OpenApiExample(
+                "Share for an s42 enquiry",
+                request_only=True,
+                value={
+                    "recipient_agency_id": "…",
+                    "purpose": "s42_enquiry",
+                    "scope": "full",
+                    "data_items": ["identity", "concern", "risk", "health"],
+                    "lawful_basis_art6": "6_1_c_legal_obligation",
+                    "condition_art9": "9_2_h_health_social_care",
+                    "dpa_sch1_condition": "para2_health_social_care",
+                    "consent_status": "given",
+                    "rationale": "The local authority needs the whole record to decide whether "
+                    "a section 42 enquiry is needed.",
+                    "adult_informed": True,
+                },
+            )
+        ],
     )
     def post(self, request: Request, pk: str) -> Response:
         case, scope = visible_case(request, pk)
         if scope != Scope.OWNER:
-            raise ActionForbidden("Only the owning agency decides who may see this case. Ask it through an "
-                                  "information request.")
+            raise ActionForbidden(
+                "Only the owning agency decides who may see this case. Ask it through an information request."
+            )
         body = DecisionInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         decision = sharing.share_record(obj=case, decided_by=_user(request), **decision_kwargs(body.validated_data))
@@ -154,9 +198,11 @@ class CaseSharingDecisionRevoke(ApiView):
     @extend_schema(request=RevokeSerializer, responses=DecisionSerializer, summary="Revoke a sharing decision")
     def post(self, request: Request, pk: str, decision_id: str) -> Response:
         case, scope = visible_case(request, pk)
-        decision = sharing_selectors.decisions_visible_to(case, _user(request), is_owner=scope == Scope.OWNER).filter(
-            pk=decision_id
-        ).first()
+        decision = (
+            sharing_selectors.decisions_visible_to(case, _user(request), is_owner=scope == Scope.OWNER)
+            .filter(pk=decision_id)
+            .first()
+        )
         if decision is None:
             raise Http404("Not found")
         body = RevokeSerializer(data=request.data)
@@ -172,11 +218,18 @@ class CaseVisibility(ApiView):
         if scope != Scope.OWNER:
             raise ActionForbidden("Only the owning agency sees who else can see its case.")
         recipients = sharing_selectors.who_can_see(case)
-        return Response({
-            "owning_agency": {"id": str(case.owning_agency_id), "name": case.owning_agency.name},
-            "recipients": [
-                {"recipient": r.label, "kind": r.kind, "scope": r.scope, "expires_at": r.expires_at,
-                 "decisions": DecisionSerializer(r.decisions, many=True).data}
-                for r in recipients
-            ],
-        })
+        return Response(
+            {
+                "owning_agency": {"id": str(case.owning_agency_id), "name": case.owning_agency.name},
+                "recipients": [
+                    {
+                        "recipient": r.label,
+                        "kind": r.kind,
+                        "scope": r.scope,
+                        "expires_at": r.expires_at,
+                        "decisions": DecisionSerializer(r.decisions, many=True).data,
+                    }
+                    for r in recipients
+                ],
+            }
+        )

@@ -24,9 +24,13 @@ urlpatterns = [
 from cases import api_sharing  # noqa: E402
 
 urlpatterns += [
-    path("cases/<uuid:pk>/sharing-decisions/", api_sharing.CaseSharingDecisions.as_view(),
-         name="case-sharing-decisions"),
-    path("cases/<uuid:pk>/sharing-decisions/<uuid:decision_id>/revoke/",
-         api_sharing.CaseSharingDecisionRevoke.as_view(), name="case-sharing-decision-revoke"),
+    path(
+        "cases/<uuid:pk>/sharing-decisions/", api_sharing.CaseSharingDecisions.as_view(), name="case-sharing-decisions"
+    ),
+    path(
+        "cases/<uuid:pk>/sharing-decisions/<uuid:decision_id>/revoke/",
+        api_sharing.CaseSharingDecisionRevoke.as_view(),
+        name="case-sharing-decision-revoke",
+    ),
     path("cases/<uuid:pk>/visibility/", api_sharing.CaseVisibility.as_view(), name="case-visibility"),
 ]

@@ -31,9 +31,13 @@ def _end_of(day: date) -> datetime:
 def enquiry_started(*, enquiry: Any, by: Any) -> None:
     case = enquiry.case
     clocks.start_clock(
-        subject=enquiry, kind=ENQUIRY_COMPLETION, policy_key="enquiry_completion", start=enquiry.started_at,
+        subject=enquiry,
+        kind=ENQUIRY_COMPLETION,
+        policy_key="enquiry_completion",
+        start=enquiry.started_at,
         holder_user=case.lead_practitioner if case.owning_agency_id == enquiry.lead_agency_id else None,
-        holder_agency=enquiry.lead_agency, area=case.area,
+        holder_agency=enquiry.lead_agency,
+        area=case.area,
     )
 
 
@@ -44,9 +48,13 @@ def enquiry_ended(*, enquiry: Any, by: Any) -> None:
 def plan_review_scheduled(*, plan: Any) -> None:
     case = plan.case
     clocks.start_clock(
-        subject=plan, kind=PLAN_REVIEW, policy_key="plan_review", due_at=_end_of(plan.review_date),
+        subject=plan,
+        kind=PLAN_REVIEW,
+        policy_key="plan_review",
+        due_at=_end_of(plan.review_date),
         holder_user=case.lead_practitioner if case.owning_agency_id == plan.lead_agency_id else None,
-        holder_agency=plan.lead_agency, area=case.area,
+        holder_agency=plan.lead_agency,
+        area=case.area,
     )
 
 
@@ -58,9 +66,13 @@ def plan_reviewed(*, plan: Any) -> None:
 
 def action_scheduled(*, action: Any, area: Any) -> None:
     clocks.start_clock(
-        subject=action, kind=PLAN_ACTION_DUE, policy_key="default_action_due",
-        due_at=_end_of(action.due_date) if action.due_date else None, holder_user=action.owner_person,
-        holder_agency=action.owner_agency, area=area,
+        subject=action,
+        kind=PLAN_ACTION_DUE,
+        policy_key="default_action_due",
+        due_at=_end_of(action.due_date) if action.due_date else None,
+        holder_user=action.owner_person,
+        holder_agency=action.owner_agency,
+        area=area,
     )
 
 

@@ -8,6 +8,7 @@ from live grants. The scope a user holds on a case decides which fields and sub-
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 import unicodedata
 from typing import Any
 
@@ -81,7 +82,7 @@ def case_scope_for_user(*, user: User, case: Case) -> Scope | None:
     return SCOPE_FROM_GRANT[scope] if scope else None
 
 
-def case_scopes_for_user(*, user: User, cases: list[Case]) -> dict[Any, Scope]:
+def case_scopes_for_user(*, user: User, cases: Sequence[Case]) -> dict[Any, Scope]:
     """Scopes for a page of cases in one query (for list rows)."""
     own = _own_agency_id(user)
     scopes: dict[Any, Scope] = {c.pk: Scope.OWNER for c in cases if own is not None and c.owning_agency_id == own}

@@ -63,10 +63,24 @@ class PersonSerializer(serializers.ModelSerializer[Person]):
     class Meta:
         model = Person
         fields = [
-            "id", "given_name", "family_name", "aliases", "date_of_birth", "identifier_system", "nhs_number",
-            "nhs_number_display", "nhs_number_status", "address", "postcode", "gender", "ethnicity",
-            "primary_support_reason", "autism_or_learning_disability", "asperger_or_high_functioning_autism",
-            "communication_needs", "version",
+            "id",
+            "given_name",
+            "family_name",
+            "aliases",
+            "date_of_birth",
+            "identifier_system",
+            "nhs_number",
+            "nhs_number_display",
+            "nhs_number_status",
+            "address",
+            "postcode",
+            "gender",
+            "ethnicity",
+            "primary_support_reason",
+            "autism_or_learning_disability",
+            "asperger_or_high_functioning_autism",
+            "communication_needs",
+            "version",
         ]
         read_only_fields = ["id", "version", "nhs_number_display"]
 
@@ -116,13 +130,37 @@ class CasePersonSerializer(serializers.ModelSerializer[CasePerson]):
 
 
 SUMMARY_FIELDS = [
-    "id", "reference", "status", "scope", "owning_agency", "area", "adult", "risk_level", "lead_practitioner",
-    "opened_at", "closed_at", "updated_at", "version",
+    "id",
+    "reference",
+    "status",
+    "scope",
+    "owning_agency",
+    "area",
+    "adult",
+    "risk_level",
+    "lead_practitioner",
+    "opened_at",
+    "closed_at",
+    "updated_at",
+    "version",
 ]
 FULL_FIELDS = [
-    *SUMMARY_FIELDS, "team", "closure_reason", "closure_note", "current_risks", "protective_factors",
-    "risk_updated_at", "children_in_household", "adults_at_risk_in_household", "think_family_notes", "mha_status",
-    "care_coordinator", "crisis_plan", "safety_plan", "people", "allowed_transitions",
+    *SUMMARY_FIELDS,
+    "team",
+    "closure_reason",
+    "closure_note",
+    "current_risks",
+    "protective_factors",
+    "risk_updated_at",
+    "children_in_household",
+    "adults_at_risk_in_household",
+    "think_family_notes",
+    "mha_status",
+    "care_coordinator",
+    "crisis_plan",
+    "safety_plan",
+    "people",
+    "allowed_transitions",
 ]
 
 
@@ -157,7 +195,6 @@ class CaseSerializer(serializers.ModelSerializer[Case]):
         return allowed_transitions(obj)
 
 
-
 class CaseSummarySerializer(CaseSerializer):
     """List rows, and the whole case for summary-scope grantees."""
 
@@ -169,7 +206,7 @@ class CaseSummarySerializer(CaseSerializer):
 def case_representation(case: Case, scope: Scope, context: dict[str, Any]) -> dict[str, Any]:
     context = {**context, "scopes": {case.pk: scope}}
     serializer = CaseSerializer if scope >= Scope.FULL else CaseSummarySerializer
-    return serializer(case, context=context).data  # type: ignore[return-value]
+    return dict(serializer(case, context=context).data)
 
 
 class CaseUpdateSerializer(serializers.Serializer[Any]):
@@ -227,20 +264,40 @@ class ConcernSerializer(serializers.ModelSerializer[Concern]):
     class Meta:
         model = Concern
         fields = [
-            "id", "identified_at", "raised_at", "raising_agency", "what_happened", "abuse_types", "location_of_risk",
-            "source_of_risk", "immediate_risk", "immediate_actions", "adult_aware", "adult_aware_reason",
-            "consent_to_raise", "consent_not_sought_reason", "consent_not_sought_detail", "adult_views",
-            "desired_outcomes", "domestic_abuse_disclosed", "received_by_la_at", "criterion_care_support_needs",
-            "criterion_abuse_or_risk", "criterion_unable_to_protect", "decision", "not_s42_reasons",
-            "alternative_responses", "decision_rationale", "decided_at", "referrer_told_at",
+            "id",
+            "identified_at",
+            "raised_at",
+            "raising_agency",
+            "what_happened",
+            "abuse_types",
+            "location_of_risk",
+            "source_of_risk",
+            "immediate_risk",
+            "immediate_actions",
+            "adult_aware",
+            "adult_aware_reason",
+            "consent_to_raise",
+            "consent_not_sought_reason",
+            "consent_not_sought_detail",
+            "adult_views",
+            "desired_outcomes",
+            "domestic_abuse_disclosed",
+            "received_by_la_at",
+            "criterion_care_support_needs",
+            "criterion_abuse_or_risk",
+            "criterion_unable_to_protect",
+            "decision",
+            "not_s42_reasons",
+            "alternative_responses",
+            "decision_rationale",
+            "decided_at",
+            "referrer_told_at",
         ]
         read_only_fields = fields
 
 
 class TransitionSerializer(serializers.Serializer[Any]):
-    transition = serializers.ChoiceField(
-        ["submit", "record_la_decision", "start_plan", "conclude", "close", "reopen"]
-    )
+    transition = serializers.ChoiceField(["submit", "record_la_decision", "start_plan", "conclude", "close", "reopen"])
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     note = serializers.CharField(required=False, allow_blank=True, default="")
     # For record_la_decision only.
@@ -264,8 +321,17 @@ class ChronologyEntrySerializer(serializers.ModelSerializer[ChronologyEntry]):
 
     class Meta:
         model = ChronologyEntry
-        fields = ["id", "event_date", "entry_type", "summary", "significant", "automatic", "author", "author_agency",
-                  "created_at"]
+        fields = [
+            "id",
+            "event_date",
+            "entry_type",
+            "summary",
+            "significant",
+            "automatic",
+            "author",
+            "author_agency",
+            "created_at",
+        ]
         read_only_fields = ["id", "automatic", "author", "author_agency", "created_at"]
 
 
@@ -282,9 +348,23 @@ class EnquirySerializer(serializers.ModelSerializer[Enquiry]):
     class Meta:
         model = Enquiry
         fields = [
-            "id", "enquiry_type", "lead_agency", "caused_by_la", "scope", "status", "started_at", "concluded_at",
-            "mental_capacity", "advocacy_support", "msp_asked", "msp_achieved", "desired_outcomes",
-            "risk_assessment_outcome", "risk_result", "conclusion_notes", "version",
+            "id",
+            "enquiry_type",
+            "lead_agency",
+            "caused_by_la",
+            "scope",
+            "status",
+            "started_at",
+            "concluded_at",
+            "mental_capacity",
+            "advocacy_support",
+            "msp_asked",
+            "msp_achieved",
+            "desired_outcomes",
+            "risk_assessment_outcome",
+            "risk_result",
+            "conclusion_notes",
+            "version",
         ]
         read_only_fields = fields
 
@@ -307,8 +387,18 @@ class PlanActionSerializer(serializers.ModelSerializer[PlanAction]):
 
     class Meta:
         model = PlanAction
-        fields = ["id", "description", "owner_agency", "owner_person", "due_date", "status", "evidence_notes",
-                  "completed_at", "verified_at", "version"]
+        fields = [
+            "id",
+            "description",
+            "owner_agency",
+            "owner_person",
+            "due_date",
+            "status",
+            "evidence_notes",
+            "completed_at",
+            "verified_at",
+            "version",
+        ]
         read_only_fields = fields
 
 
@@ -318,8 +408,18 @@ class PlanSerializer(serializers.ModelSerializer[SafeguardingPlan]):
 
     class Meta:
         model = SafeguardingPlan
-        fields = ["id", "lead_agency", "risks", "review_date", "status", "last_reviewed_at", "review_notes",
-                  "created_at", "actions", "version"]
+        fields = [
+            "id",
+            "lead_agency",
+            "risks",
+            "review_date",
+            "status",
+            "last_reviewed_at",
+            "review_notes",
+            "created_at",
+            "actions",
+            "version",
+        ]
         read_only_fields = fields
 
 
@@ -347,8 +447,17 @@ class CapacitySerializer(serializers.ModelSerializer[CapacityAssessment]):
 
     class Meta:
         model = CapacityAssessment
-        fields = ["id", "person", "decision", "assessed_at", "outcome", "assessor", "assessor_role", "reasoning",
-                  "created_at"]
+        fields = [
+            "id",
+            "person",
+            "decision",
+            "assessed_at",
+            "outcome",
+            "assessor",
+            "assessor_role",
+            "reasoning",
+            "created_at",
+        ]
         read_only_fields = ["id", "assessor", "created_at"]
 
 
@@ -366,8 +475,16 @@ class DashSerializer(serializers.ModelSerializer[DashAssessment]):
 
     class Meta:
         model = DashAssessment
-        fields = ["id", "answers", "comments", "yes_count", "band", "professional_judgement", "completed_at",
-                  "completed_by"]
+        fields = [
+            "id",
+            "answers",
+            "comments",
+            "yes_count",
+            "band",
+            "professional_judgement",
+            "completed_at",
+            "completed_by",
+        ]
         read_only_fields = fields
 
 

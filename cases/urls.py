@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases.views import case_page, journey, lists, sharing
+from cases.views import case_page, journey, lists, sharing, work
 
 app_name = "cases"
 
@@ -18,6 +18,10 @@ urlpatterns = [
     path("cases/<uuid:pk>/transitions/<str:name>/", case_page.transition, name="transition"),
     path("cases/<uuid:pk>/capacity/new/", case_page.capacity_add, name="capacity-add"),
     path("cases/<uuid:pk>/dash/new/", case_page.dash_add, name="dash-add"),
+    path("cases/<uuid:pk>/enquiry/", work.enquiry_edit, name="enquiry-edit"),
+    path("cases/<uuid:pk>/plans/new/", work.plan_new, name="plan-new"),
+    path("cases/<uuid:pk>/plans/<uuid:plan_id>/review/", work.plan_review, name="plan-review"),
+    path("cases/<uuid:pk>/plans/<uuid:plan_id>/actions/new/", work.plan_action_new, name="plan-action-new"),
     path("cases/<uuid:pk>/share/", sharing.share, name="share"),
     path("cases/<uuid:pk>/sharing/<uuid:decision_id>/revoke/", sharing.revoke, name="revoke"),
 ]

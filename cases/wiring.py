@@ -25,8 +25,10 @@ def _leaver_cases(user: User) -> Iterable[registry.WorkItem]:
 
     for case in open_cases_led_by(user).only("pk", "reference"):
         yield registry.WorkItem(
-            kind="case", label=f"Lead practitioner for case {case.reference}",
-            url=reverse("cases:detail", args=[case.pk]), object_id=str(case.pk),
+            kind="case",
+            label=f"Lead practitioner for case {case.reference}",
+            url=reverse("cases:detail", args=[case.pk]),
+            object_id=str(case.pk),
         )
 
 
@@ -43,8 +45,13 @@ def _on_shared(case: Case, decision: SharingDecision) -> None:
     else:
         until = f", until {decision.expires_at:%d %B %Y}" if decision.expires_at else ""
         summary = f"Shared with {recipient} for {purpose}: {Scope(decision.scope).label.lower()}{until}"
-    chronology_add_automatic(case=case, summary=summary, agency=decision.owner_agency,
-                             entry_type=EntryType.INFORMATION_SHARING, by=decision.decided_by)
+    chronology_add_automatic(
+        case=case,
+        summary=summary,
+        agency=decision.owner_agency,
+        entry_type=EntryType.INFORMATION_SHARING,
+        by=decision.decided_by,
+    )
 
 
 def register() -> None:
@@ -66,23 +73,40 @@ def register() -> None:
     def case_url(case: Case) -> str:
         return reverse("cases:detail", args=[case.pk])
 
-    registry.register_visibility(Case, lambda u: selectors.case_list_for_user(user=u), url=case_url,
-                                 label=lambda c: f"Case {c.reference}")
+    registry.register_visibility(
+        Case, lambda u: selectors.case_list_for_user(user=u), url=case_url, label=lambda c: f"Case {c.reference}"
+    )
     registry.register_visibility(Person, lambda u: selectors.person_list_for_user(user=u))
-    registry.register_visibility(ChronologyEntry, lambda u: selectors.chronology_list_for_user(user=u),
-                                 url=lambda e: case_url(e.case))
-    registry.register_visibility(Concern, lambda u: selectors.concern_list_for_user(user=u),
-                                 url=lambda c: case_url(c.case))
-    registry.register_visibility(Enquiry, lambda u: selectors.enquiry_list_for_user(user=u),
-                                 url=lambda e: case_url(e.case), label=lambda e: f"Enquiry on case {e.case.reference}")
-    registry.register_visibility(SafeguardingPlan, lambda u: selectors.plan_list_for_user(user=u),
-                                 url=lambda p: case_url(p.case), label=lambda p: f"Plan on case {p.case.reference}")
-    registry.register_visibility(PlanAction, lambda u: selectors.plan_action_list_for_user(user=u),
-                                 url=lambda a: case_url(a.plan.case), label=lambda a: "Safeguarding plan action")
-    registry.register_visibility(CapacityAssessment, lambda u: selectors.capacity_list_for_user(user=u),
-                                 url=lambda a: case_url(a.case))
-    registry.register_visibility(DashAssessment, lambda u: selectors.dash_list_for_user(user=u),
-                                 url=lambda d: case_url(d.case))
+    registry.register_visibility(
+        ChronologyEntry, lambda u: selectors.chronology_list_for_user(user=u), url=lambda e: case_url(e.case)
+    )
+    registry.register_visibility(
+        Concern, lambda u: selectors.concern_list_for_user(user=u), url=lambda c: case_url(c.case)
+    )
+    registry.register_visibility(
+        Enquiry,
+        lambda u: selectors.enquiry_list_for_user(user=u),
+        url=lambda e: case_url(e.case),
+        label=lambda e: f"Enquiry on case {e.case.reference}",
+    )
+    registry.register_visibility(
+        SafeguardingPlan,
+        lambda u: selectors.plan_list_for_user(user=u),
+        url=lambda p: case_url(p.case),
+        label=lambda p: f"Plan on case {p.case.reference}",
+    )
+    registry.register_visibility(
+        PlanAction,
+        lambda u: selectors.plan_action_list_for_user(user=u),
+        url=lambda a: case_url(a.plan.case),
+        label=lambda a: "Safeguarding plan action",
+    )
+    registry.register_visibility(
+        CapacityAssessment, lambda u: selectors.capacity_list_for_user(user=u), url=lambda a: case_url(a.case)
+    )
+    registry.register_visibility(
+        DashAssessment, lambda u: selectors.dash_list_for_user(user=u), url=lambda d: case_url(d.case)
+    )
     registry.register_action_kind(PlanAction, label="Safeguarding plan actions")
     register_shareable(
         Shareable(

@@ -1,7 +1,6 @@
 from cases.models.assessments import ChronologyEntry, DashAssessment, DashBand, DashQuestionSet, EntryType, dash_band
 from cases.models.cases import OPEN_CASE_STATUSES, Case, CasePerson, CaseStatus, ClosureReason
 from cases.models.concerns import Concern
-from cases.models.grants import CASE_GRANT_CODENAMES, CaseGroupObjectPermission, CaseUserObjectPermission
 from cases.models.enquiries import (
     CapacityAssessment,
     CapacityOutcome,
@@ -11,18 +10,19 @@ from cases.models.enquiries import (
     PlanStatus,
     SafeguardingPlan,
 )
+from cases.models.grants import CASE_GRANT_CODENAMES, CaseGroupObjectPermission, CaseUserObjectPermission
 from cases.models.people import Person, PersonMerge
 
 __all__ = [
     "CASE_GRANT_CODENAMES",
-    "CaseGroupObjectPermission",
-    "CaseUserObjectPermission",
     "OPEN_CASE_STATUSES",
     "CapacityAssessment",
     "CapacityOutcome",
     "Case",
+    "CaseGroupObjectPermission",
     "CasePerson",
     "CaseStatus",
+    "CaseUserObjectPermission",
     "ChronologyEntry",
     "ClosureReason",
     "Concern",
@@ -33,8 +33,8 @@ __all__ = [
     "EnquiryStatus",
     "EntryType",
     "Person",
-    "PlanAction",
     "PersonMerge",
+    "PlanAction",
     "PlanStatus",
     "SafeguardingPlan",
     "dash_band",

@@ -82,8 +82,9 @@ class ChronologyEntry(models.Model):
     summary = models.TextField()
     significant = models.BooleanField(default=False)
     automatic = models.BooleanField(default=False, help_text="Written by the service (a transition, a referral…).")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     author_agency = models.ForeignKey("safeguarding.Agency", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -56,7 +56,9 @@ class Case(models.Model):
     think_family_notes = models.TextField(blank=True)
     # Mental-health context.
     mha_status = models.CharField(
-        "Mental Health Act status", max_length=20, choices=MentalHealthActStatus.choices,
+        "Mental Health Act status",
+        max_length=20,
+        choices=MentalHealthActStatus.choices,
         default=MentalHealthActStatus.NONE,
     )
     care_coordinator = models.CharField(max_length=200, blank=True)

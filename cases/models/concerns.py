@@ -43,7 +43,11 @@ class Concern(models.Model):
     consent_not_sought_reason = models.CharField(max_length=40, choices=ConsentNotSoughtReason.choices, blank=True)
     consent_not_sought_detail = models.TextField(blank=True)
     capacity_assessment = models.ForeignKey(
-        "cases.CapacityAssessment", on_delete=models.SET_NULL, null=True, blank=True, related_name="concerns",
+        "cases.CapacityAssessment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="concerns",
         help_text="The assessment behind a lacks-capacity conclusion.",
     )
     adult_views = models.TextField(blank=True, help_text="The adult's views, in their words where possible (MSP).")
@@ -55,7 +59,9 @@ class Concern(models.Model):
     criterion_abuse_or_risk = models.CharField(max_length=10, choices=TriState.choices, blank=True)
     criterion_unable_to_protect = models.CharField(max_length=10, choices=TriState.choices, blank=True)
     decision = models.CharField(max_length=20, choices=LaDecision.choices, blank=True)
-    not_s42_reasons = ArrayField(models.CharField(max_length=40, choices=NotS42Reason.choices), default=list, blank=True)
+    not_s42_reasons = ArrayField(
+        models.CharField(max_length=40, choices=NotS42Reason.choices), default=list, blank=True
+    )
     alternative_responses = ArrayField(
         models.CharField(max_length=40, choices=AlternativeResponse.choices), default=list, blank=True
     )

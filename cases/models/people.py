@@ -42,9 +42,7 @@ class Person(models.Model):
     communication_needs = models.TextField(blank=True)
     created_by_agency = models.ForeignKey("safeguarding.Agency", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
-    merged_into = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from"
-    )
+    merged_into = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from")
     merged_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
 
@@ -71,8 +69,9 @@ class PersonMerge(models.Model):
     reason = models.TextField()
     moved = models.JSONField(default=list)
     undone_at = models.DateTimeField(null=True, blank=True)
-    undone_by = models.ForeignKey("safeguarding.User", on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="+")
+    undone_by = models.ForeignKey(
+        "safeguarding.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-merged_at"]

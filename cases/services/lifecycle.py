@@ -57,14 +57,35 @@ from safeguarding.organisations.selectors import agency_leads
 from safeguarding.roles import LEAD_ROLES
 
 CONCERN_FIELDS = (
-    "identified_at", "what_happened", "abuse_types", "location_of_risk", "source_of_risk", "immediate_risk",
-    "immediate_actions", "adult_aware", "adult_aware_reason", "consent_to_raise", "consent_not_sought_reason",
-    "consent_not_sought_detail", "adult_views", "desired_outcomes", "domestic_abuse_disclosed", "capacity_assessment",
+    "identified_at",
+    "what_happened",
+    "abuse_types",
+    "location_of_risk",
+    "source_of_risk",
+    "immediate_risk",
+    "immediate_actions",
+    "adult_aware",
+    "adult_aware_reason",
+    "consent_to_raise",
+    "consent_not_sought_reason",
+    "consent_not_sought_detail",
+    "adult_views",
+    "desired_outcomes",
+    "domestic_abuse_disclosed",
+    "capacity_assessment",
 )
 
 CASE_EDITABLE_FIELDS = (
-    "risk_level", "current_risks", "protective_factors", "children_in_household", "adults_at_risk_in_household",
-    "think_family_notes", "mha_status", "care_coordinator", "crisis_plan", "safety_plan",
+    "risk_level",
+    "current_risks",
+    "protective_factors",
+    "children_in_household",
+    "adults_at_risk_in_household",
+    "think_family_notes",
+    "mha_status",
+    "care_coordinator",
+    "crisis_plan",
+    "safety_plan",
 )
 
 
@@ -101,9 +122,11 @@ def clean_concern(data: dict[str, Any], *, now: datetime) -> dict[str, Any]:
     lacks_capacity = consent == ConsentToRaise.LACKS_CAPACITY or (
         cleaned.get("consent_not_sought_reason") == ConsentNotSoughtReason.LACKS_CAPACITY
     )
-    if lacks_capacity and not cleaned.get("capacity_assessment") and not (
-        cleaned.get("consent_not_sought_detail") or ""
-    ).strip():
+    if (
+        lacks_capacity
+        and not cleaned.get("capacity_assessment")
+        and not (cleaned.get("consent_not_sought_detail") or "").strip()
+    ):
         errors["consent_not_sought_detail"] = [
             "A capacity assessment must come before a lacks-capacity conclusion: link one, or describe it"
         ]
@@ -157,7 +180,9 @@ def concern_log(
     if team is not None and team.agency_id != agency.pk:
         raise InvalidInput.field("team", "Choose a team in your agency")
     existing = (
-        Case.objects.select_for_update().filter(owning_agency=agency, adult=adult, status__in=OPEN_CASE_STATUSES).first()
+        Case.objects.select_for_update()
+        .filter(owning_agency=agency, adult=adult, status__in=OPEN_CASE_STATUSES)
+        .first()
     )
     joined = existing is not None
     if existing is None:
@@ -177,7 +202,9 @@ def concern_log(
                     created_by=by,
                 )
         except IntegrityError:  # another concern opened the case a moment ago: join it
-            case = Case.objects.select_for_update().get(owning_agency=agency, adult=adult, status__in=OPEN_CASE_STATUSES)
+            case = Case.objects.select_for_update().get(
+                owning_agency=agency, adult=adult, status__in=OPEN_CASE_STATUSES
+            )
             joined = True
     else:
         case = existing
@@ -192,8 +219,14 @@ def concern_log(
     if joined:
         summary = "A further concern was raised and joined this case"
     chronology_record(
-        case=case, summary=summary, entry_type=EntryType.STATUS, agency=agency, by=by, event_date=cleaned["identified_at"],
-        significant=bool(cleaned.get("immediate_risk")), automatic=True,
+        case=case,
+        summary=summary,
+        entry_type=EntryType.STATUS,
+        agency=agency,
+        by=by,
+        event_date=cleaned["identified_at"],
+        significant=bool(cleaned.get("immediate_risk")),
+        automatic=True,
     )
     if cleaned.get("immediate_risk") and case.status != CaseStatus.DRAFT:
         _alert_immediate_risk(case, agency)
@@ -296,13 +329,17 @@ def case_transition(
         summary = "Case concluded and closed"
     elif transition == "close":
         if reason not in CLOSE_REASONS:
-            raise InvalidInput.field("reason", "Give the reason for closing: duplicate, withdrawn or ceased at the adult's request")
+            raise InvalidInput.field(
+                "reason", "Give the reason for closing: duplicate, withdrawn or ceased at the adult's request"
+            )
         values.update(closure_reason=reason, closed_at=now, closure_note=note)
         summary = f"Case closed: {ClosureReason(reason).label.lower()}"
     elif transition == "reopen":
         if not (reason or note).strip():
             raise InvalidInput.field("reason", "Give the reason for reopening the case")
-        if Case.objects.filter(owning_agency=case.owning_agency, adult=case.adult, status__in=OPEN_CASE_STATUSES).exists():
+        if Case.objects.filter(
+            owning_agency=case.owning_agency, adult=case.adult, status__in=OPEN_CASE_STATUSES
+        ).exists():
             raise TransitionNotAllowed("The adult already has an open case in your agency: add the concern there.")
         values.update(closure_reason="", closed_at=None, closure_note="")
         summary = f"Case reopened: {(reason or note).strip()}"
@@ -366,7 +403,9 @@ def record_la_decision(
     if concern.decided:
         raise TransitionNotAllowed("A decision has already been recorded on this concern.")
     if case.status != CaseStatus.RAISED:
-        raise TransitionNotAllowed(f"A decision can be recorded only on a raised case, not one that is {case.get_status_display().lower()}.")
+        raise TransitionNotAllowed(
+            f"A decision can be recorded only on a raised case, not one that is {case.get_status_display().lower()}."
+        )
     errors: dict[str, list[str]] = {}
     criteria = {
         "criterion_care_support_needs": criterion_care_support_needs,
@@ -433,8 +472,14 @@ def record_la_decision(
         clocks.enquiry_started(enquiry=enquiry, by=by)
     case.refresh_from_db()
     chronology_record(
-        case=case, summary=summary, entry_type=EntryType.DECISION, agency=agency, by=by, event_date=now,
-        significant=True, automatic=True,
+        case=case,
+        summary=summary,
+        entry_type=EntryType.DECISION,
+        agency=agency,
+        by=by,
+        event_date=now,
+        significant=True,
+        automatic=True,
     )
     if case.status == CaseStatus.CLOSED:
         clocks.case_closed(case=case, reason=summary)
@@ -453,7 +498,10 @@ def case_reassign(*, case: Case, by: User, lead_practitioner: User | None = None
     values: dict[str, Any] = {"updated_at": timezone.now()}
     changes = []
     if lead_practitioner is not None:
-        if lead_practitioner.agency_membership is None or lead_practitioner.agency_membership.agency_id != case.owning_agency_id:
+        if (
+            lead_practitioner.agency_membership is None
+            or lead_practitioner.agency_membership.agency_id != case.owning_agency_id
+        ):
             raise InvalidInput.field("lead_practitioner", "Choose someone in the owning agency")
         if not lead_practitioner.is_active:
             raise InvalidInput.field("lead_practitioner", "Choose someone whose account is active")
@@ -469,8 +517,12 @@ def case_reassign(*, case: Case, by: User, lead_practitioner: User | None = None
     Case.objects.filter(pk=case.pk).update(**values)
     case.refresh_from_db()
     chronology_record(
-        case=case, summary="Reassigned: " + "; ".join(changes), entry_type=EntryType.STATUS,
-        agency=acting_agency(by), by=by, automatic=True,
+        case=case,
+        summary="Reassigned: " + "; ".join(changes),
+        entry_type=EntryType.STATUS,
+        agency=acting_agency(by),
+        by=by,
+        automatic=True,
     )
     if lead_practitioner is not None:
         clocks.holder_reassigned(case=case, new_holder=lead_practitioner)

@@ -18,9 +18,21 @@ from safeguarding.exceptions import ActionForbidden, InvalidInput
 from safeguarding.roles import LEAD_ROLES
 
 PERSON_FIELDS = (
-    "given_name", "family_name", "aliases", "date_of_birth", "identifier_system", "nhs_number",
-    "nhs_number_status", "address", "postcode", "gender", "ethnicity", "primary_support_reason",
-    "autism_or_learning_disability", "asperger_or_high_functioning_autism", "communication_needs",
+    "given_name",
+    "family_name",
+    "aliases",
+    "date_of_birth",
+    "identifier_system",
+    "nhs_number",
+    "nhs_number_status",
+    "address",
+    "postcode",
+    "gender",
+    "ethnicity",
+    "primary_support_reason",
+    "autism_or_learning_disability",
+    "asperger_or_high_functioning_autism",
+    "communication_needs",
 )
 
 
@@ -64,7 +76,9 @@ def person_create(*, by: User, **data: Any) -> Person:
     cleaned = clean_person_fields(data)
     for required in ("given_name", "family_name"):
         if not cleaned.get(required):
-            raise InvalidInput.field(required, "Enter the " + ("first name" if required == "given_name" else "last name"))
+            raise InvalidInput.field(
+                required, "Enter the " + ("first name" if required == "given_name" else "last name")
+            )
     person = Person(**cleaned, created_by_agency=acting_agency(by))
     person.normalised_name = normalise_name(person.given_name, person.family_name)
     person.search_text = _search_text(person.given_name, person.family_name, person.aliases)
@@ -85,7 +99,7 @@ def _person_references() -> list[tuple[type[models.Model], str]]:
     """Every foreign key to Person in any installed app (found by introspection, so no app is imported)."""
     refs = []
     for rel in Person._meta.related_objects:
-        if rel.many_to_many or rel.related_model is Person and rel.field.name == "merged_into":
+        if rel.many_to_many or (rel.related_model is Person and rel.field.name == "merged_into"):
             continue
         model = rel.related_model
         if model._meta.app_label == "cases" and model.__name__.endswith("Event"):

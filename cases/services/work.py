@@ -49,8 +49,15 @@ from safeguarding.organisations.models import Agency
 from safeguarding.roles import MANAGER_ROLES, Role
 
 ENQUIRY_FIELDS = (
-    "scope", "mental_capacity", "advocacy_support", "msp_asked", "msp_achieved", "desired_outcomes",
-    "risk_assessment_outcome", "risk_result", "conclusion_notes",
+    "scope",
+    "mental_capacity",
+    "advocacy_support",
+    "msp_asked",
+    "msp_achieved",
+    "desired_outcomes",
+    "risk_assessment_outcome",
+    "risk_result",
+    "conclusion_notes",
 )
 
 
@@ -112,7 +119,9 @@ def enquiry_conclusion_errors(enquiry: Enquiry) -> dict[str, list[str]]:
     if not enquiry.mental_capacity:
         errors["mental_capacity"] = ["Record whether the adult lacked capacity"]
     if enquiry.mental_capacity == MentalCapacity.LACKED and enquiry.advocacy_support is None:
-        errors["advocacy_support"] = ["Record whether the adult had an advocate, family member or friend to support them"]
+        errors["advocacy_support"] = [
+            "Record whether the adult had an advocate, family member or friend to support them"
+        ]
     return errors
 
 
@@ -130,7 +139,9 @@ def enquiry_conclude(*, enquiry: Enquiry, by: User, notes: str = "", now: dateti
     if errors:
         raise InvalidInput("The enquiry cannot be concluded yet.", errors=errors)
     Enquiry.objects.filter(pk=enquiry.pk).update(
-        status=EnquiryStatus.CONCLUDED, concluded_at=now, signed_off_by=by,
+        status=EnquiryStatus.CONCLUDED,
+        concluded_at=now,
+        signed_off_by=by,
         conclusion_notes=(notes or enquiry.conclusion_notes).strip(),
     )
     enquiry.refresh_from_db()
@@ -138,8 +149,16 @@ def enquiry_conclude(*, enquiry: Enquiry, by: User, notes: str = "", now: dateti
     summary = f"{enquiry.get_enquiry_type_display()} concluded: {enquiry.get_risk_assessment_outcome_display().lower()}"
     if remains and not enquiry.case.plans.filter(status=PlanStatus.ACTIVE).exists():
         summary += ". Risk remains: consider whether a safeguarding plan is needed"
-    chronology_record(case=enquiry.case, summary=summary, entry_type=EntryType.DECISION, agency=agency, by=by,
-                      event_date=now, significant=True, automatic=True)
+    chronology_record(
+        case=enquiry.case,
+        summary=summary,
+        entry_type=EntryType.DECISION,
+        agency=agency,
+        by=by,
+        event_date=now,
+        significant=True,
+        automatic=True,
+    )
     clocks.enquiry_ended(enquiry=enquiry, by=by)
     return enquiry
 
@@ -154,12 +173,23 @@ def enquiry_cease(*, enquiry: Enquiry, by: User, reason: str) -> Enquiry:
     if not reason.strip():
         raise InvalidInput.field("reason", "Record the adult's decision and why there is no overriding risk")
     Enquiry.objects.filter(pk=enquiry.pk).update(
-        status=EnquiryStatus.CEASED, concluded_at=timezone.now(), signed_off_by=by,
-        risk_assessment_outcome=RiskAssessmentOutcome.CEASED, risk_result="", conclusion_notes=reason.strip(),
+        status=EnquiryStatus.CEASED,
+        concluded_at=timezone.now(),
+        signed_off_by=by,
+        risk_assessment_outcome=RiskAssessmentOutcome.CEASED,
+        risk_result="",
+        conclusion_notes=reason.strip(),
     )
     enquiry.refresh_from_db()
-    chronology_record(case=enquiry.case, summary="Enquiry ceased at the adult's request", entry_type=EntryType.DECISION,
-                      agency=agency, by=by, significant=True, automatic=True)
+    chronology_record(
+        case=enquiry.case,
+        summary="Enquiry ceased at the adult's request",
+        entry_type=EntryType.DECISION,
+        agency=agency,
+        by=by,
+        significant=True,
+        automatic=True,
+    )
     clocks.enquiry_ended(enquiry=enquiry, by=by)
     return enquiry
 
@@ -176,7 +206,9 @@ def plan_create(
     allowed = {case.owning_agency_id, *local_authority_ids(case)}
     allowed.update(case.enquiries.values_list("lead_agency_id", flat=True))
     if agency.pk not in allowed:
-        raise ActionForbidden("Only the owning agency, the enquiry's lead agency or the local authority can start a plan.")
+        raise ActionForbidden(
+            "Only the owning agency, the enquiry's lead agency or the local authority can start a plan."
+        )
     require_scope(case, by, Scope.CONTRIBUTE, "start a plan")
     if case.status not in (CaseStatus.ENQUIRY, CaseStatus.PLAN):
         raise TransitionNotAllowed("A safeguarding plan follows an enquiry.")
@@ -188,13 +220,24 @@ def plan_create(
     if errors:
         raise InvalidInput(errors=errors)
     plan = SafeguardingPlan.objects.create(
-        case=case, enquiry=enquiry or case.enquiries.order_by("-started_at").first(), lead_agency=lead_agency,
-        risks=risks.strip(), review_date=review_date, created_by=by,
+        case=case,
+        enquiry=enquiry or case.enquiries.order_by("-started_at").first(),
+        lead_agency=lead_agency,
+        risks=risks.strip(),
+        review_date=review_date,
+        created_by=by,
     )
     if case.status == CaseStatus.ENQUIRY:
         Case.objects.filter(pk=case.pk).update(status=CaseStatus.PLAN, updated_at=timezone.now())
-    chronology_record(case=case, summary=f"Safeguarding plan agreed, led by {lead_agency.name}; review by {review_date:%d %B %Y}",
-                      entry_type=EntryType.DECISION, agency=agency, by=by, significant=True, automatic=True)
+    chronology_record(
+        case=case,
+        summary=f"Safeguarding plan agreed, led by {lead_agency.name}; review by {review_date:%d %B %Y}",
+        entry_type=EntryType.DECISION,
+        agency=agency,
+        by=by,
+        significant=True,
+        automatic=True,
+    )
     clocks.plan_review_scheduled(plan=plan)
     return plan
 
@@ -228,15 +271,26 @@ def plan_review(
         values["review_date"] = next_review_date
     SafeguardingPlan.objects.filter(pk=plan.pk).update(**values)
     plan.refresh_from_db()
-    chronology_record(case=plan.case, summary="Safeguarding plan reviewed" + ("; plan closed" if close else ""),
-                      entry_type=EntryType.DECISION, agency=agency, by=by, automatic=True)
+    chronology_record(
+        case=plan.case,
+        summary="Safeguarding plan reviewed" + ("; plan closed" if close else ""),
+        entry_type=EntryType.DECISION,
+        agency=agency,
+        by=by,
+        automatic=True,
+    )
     clocks.plan_reviewed(plan=plan)
     return plan
 
 
 @transaction.atomic
 def plan_action_add(
-    *, plan: SafeguardingPlan, by: User, owner_agency: Agency, owner_person: User | None, description: str,
+    *,
+    plan: SafeguardingPlan,
+    by: User,
+    owner_agency: Agency,
+    owner_person: User | None,
+    description: str,
     due_date: date | None,
 ) -> PlanAction:
     _require_plan_lead(plan, by)
@@ -246,8 +300,13 @@ def plan_action_add(
         raise InvalidInput.field("due_date", "The due date must be today or in the future")
     action = PlanAction.objects.create(
         plan=plan,
-        **action_create_kwargs(owner_agency=owner_agency, owner_person=owner_person, description=description,
-                               due_date=due_date, created_by=by),
+        **action_create_kwargs(
+            owner_agency=owner_agency,
+            owner_person=owner_person,
+            description=description,
+            due_date=due_date,
+            created_by=by,
+        ),
     )
     clocks.action_scheduled(action=action, area=plan.case.area)
     return action
@@ -258,7 +317,14 @@ def plan_action_add(
 
 @transaction.atomic
 def capacity_assessment_record(
-    *, case: Case, by: User, person: Person, decision: str, assessed_at: datetime, outcome: str, reasoning: str,
+    *,
+    case: Case,
+    by: User,
+    person: Person,
+    decision: str,
+    assessed_at: datetime,
+    outcome: str,
+    reasoning: str,
     assessor_role: str = "",
 ) -> CapacityAssessment:
     require_scope(case, by, Scope.CONTRIBUTE, "record a capacity assessment")
@@ -274,12 +340,24 @@ def capacity_assessment_record(
     if errors:
         raise InvalidInput(errors=errors)
     assessment = CapacityAssessment.objects.create(
-        case=case, person=person, decision=decision.strip(), assessed_at=assessed_at, outcome=outcome,
-        reasoning=reasoning.strip(), assessor=by, assessor_role=assessor_role,
+        case=case,
+        person=person,
+        decision=decision.strip(),
+        assessed_at=assessed_at,
+        outcome=outcome,
+        reasoning=reasoning.strip(),
+        assessor=by,
+        assessor_role=assessor_role,
     )
-    chronology_record(case=case, summary=f"Mental capacity assessed ({assessment.get_outcome_display().lower()}) for: "
-                      f"{assessment.decision}", entry_type=EntryType.ASSESSMENT, agency=acting_agency(by), by=by,
-                      event_date=assessed_at, automatic=True)
+    chronology_record(
+        case=case,
+        summary=f"Mental capacity assessed ({assessment.get_outcome_display().lower()}) for: {assessment.decision}",
+        entry_type=EntryType.ASSESSMENT,
+        agency=acting_agency(by),
+        by=by,
+        event_date=assessed_at,
+        automatic=True,
+    )
     return assessment
 
 
@@ -288,7 +366,11 @@ DASH_ANSWERS = ("yes", "no", "not_known")
 
 @transaction.atomic
 def dash_record(
-    *, case: Case, by: User, answers: dict[str, str], comments: dict[str, str] | None = None,
+    *,
+    case: Case,
+    by: User,
+    answers: dict[str, str],
+    comments: dict[str, str] | None = None,
     professional_judgement: str = "",
 ) -> DashAssessment:
     require_scope(case, by, Scope.CONTRIBUTE, "record a DASH checklist")
@@ -304,20 +386,36 @@ def dash_record(
         raise InvalidInput(errors=errors)
     yes_count = sum(1 for n in numbers if answers[n] == "yes")
     dash = DashAssessment.objects.create(
-        case=case, question_set=question_set, answers={n: answers[n] for n in numbers},
-        comments={k: v for k, v in (comments or {}).items() if k in numbers and v}, yes_count=yes_count,
-        band=dash_band(yes_count), professional_judgement=professional_judgement.strip(), completed_by=by,
+        case=case,
+        question_set=question_set,
+        answers={n: answers[n] for n in numbers},
+        comments={k: v for k, v in (comments or {}).items() if k in numbers and v},
+        yes_count=yes_count,
+        band=dash_band(yes_count),
+        professional_judgement=professional_judgement.strip(),
+        completed_by=by,
         completed_by_agency=acting_agency(by),
     )
-    chronology_record(case=case, summary=f"DASH risk checklist completed: {yes_count} yes ({dash.get_band_display()})",
-                      entry_type=EntryType.ASSESSMENT, agency=acting_agency(by), by=by, significant=dash.band == "high",
-                      automatic=True)
+    chronology_record(
+        case=case,
+        summary=f"DASH risk checklist completed: {yes_count} yes ({dash.get_band_display()})",
+        entry_type=EntryType.ASSESSMENT,
+        agency=acting_agency(by),
+        by=by,
+        significant=dash.band == "high",
+        automatic=True,
+    )
     return dash
 
 
 @transaction.atomic
 def chronology_add(
-    *, case: Case, by: User, summary: str, event_date: datetime | None = None, entry_type: str = EntryType.NOTE,
+    *,
+    case: Case,
+    by: User,
+    summary: str,
+    event_date: datetime | None = None,
+    entry_type: str = EntryType.NOTE,
     significant: bool = False,
 ) -> ChronologyEntry:
     """A practitioner's chronology entry (anyone with contribute scope). Back-dating is allowed, not forward-dating."""
@@ -326,14 +424,35 @@ def chronology_add(
         raise InvalidInput.field("entry_type", "Select the type of entry")
     if event_date is not None and event_date > timezone.now():
         raise InvalidInput.field("event_date", "The date must be today or in the past")
-    return chronology_record(case=case, summary=summary, entry_type=entry_type, agency=acting_agency(by), by=by,
-                             event_date=event_date, significant=significant)
+    return chronology_record(
+        case=case,
+        summary=summary,
+        entry_type=entry_type,
+        agency=acting_agency(by),
+        by=by,
+        event_date=event_date,
+        significant=significant,
+    )
 
 
 def chronology_add_automatic(
-    *, case: Case, summary: str, agency: Agency, entry_type: str = EntryType.OTHER, by: User | None = None,
-    event_date: datetime | None = None, significant: bool = False,
+    *,
+    case: Case,
+    summary: str,
+    agency: Agency,
+    entry_type: str = EntryType.OTHER,
+    by: User | None = None,
+    event_date: datetime | None = None,
+    significant: bool = False,
 ) -> ChronologyEntry:
     """For later capabilities (referrals, meetings, sharing…): an automatic entry on the case's chronology."""
-    return chronology_record(case=case, summary=summary, entry_type=entry_type, agency=agency, by=by,
-                             event_date=event_date, significant=significant, automatic=True)
+    return chronology_record(
+        case=case,
+        summary=summary,
+        entry_type=entry_type,
+        agency=agency,
+        by=by,
+        event_date=event_date,
+        significant=significant,
+        automatic=True,
+    )

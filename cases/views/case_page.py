@@ -27,7 +27,9 @@ def _user(request: HttpRequest) -> User:
 
 def _case(request: HttpRequest, pk: Any, min_scope: Scope = Scope.SUMMARY) -> tuple[Case, Scope]:
     return selectors.case_get_for_user(
-        user=_user(request), case_id=pk, route=request.resolver_match.view_name,  # type: ignore[union-attr]
+        user=_user(request),
+        case_id=pk,
+        route=request.resolver_match.view_name,  # type: ignore[union-attr]
         min_scope=min_scope,
     )
 
@@ -50,14 +52,16 @@ def case_detail(request: HttpRequest, pk: Any) -> HttpResponse:
             concerns=case.concerns.select_related("raising_agency").order_by("-identified_at"),
             chronology=selectors.chronology_for_case(case=case)[:CHRONOLOGY_PAGE],
             enquiry=case.enquiries.select_related("lead_agency").order_by("-started_at").first(),
-            plans=case.plans.select_related("lead_agency").prefetch_related("actions__owner_agency",
-                                                                            "actions__owner_person"),
+            plans=case.plans.select_related("lead_agency").prefetch_related(
+                "actions__owner_agency", "actions__owner_person"
+            ),
             capacity=case.capacity_assessments.select_related("assessor"),
             dash=case.dash_assessments.select_related("completed_by").first(),
             transitions=services.allowed_transitions(case) if scope == Scope.OWNER else [],
             chronology_form=f.ChronologyForm(),
-            risk_form=f.RiskForm(initial={**{k: getattr(case, k) for k in services.CASE_EDITABLE_FIELDS},
-                                          "version": case.version}),
+            risk_form=f.RiskForm(
+                initial={**{k: getattr(case, k) for k in services.CASE_EDITABLE_FIELDS}, "version": case.version}
+            ),
             can_contribute=scope >= Scope.CONTRIBUTE,
             EnquiryStatus=EnquiryStatus,
         )
@@ -70,14 +74,17 @@ def case_detail(request: HttpRequest, pk: Any) -> HttpResponse:
 
 @require_POST
 def chronology_add(request: HttpRequest, pk: Any) -> HttpResponse:
-    case, scope = _case(request, pk, Scope.FULL)
+    case, _scope = _case(request, pk, Scope.FULL)
     form = f.ChronologyForm(request.POST)
     status = 200
     if form.is_valid():
         try:
             services.chronology_add(
-                case=case, by=_user(request), summary=form.cleaned_data["summary"],
-                event_date=f.combine(form.cleaned_data["event_date"]), entry_type=form.cleaned_data["entry_type"],
+                case=case,
+                by=_user(request),
+                summary=form.cleaned_data["summary"],
+                event_date=f.combine(form.cleaned_data["event_date"]),
+                entry_type=form.cleaned_data["entry_type"],
                 significant=form.cleaned_data["significant"],
             )
         except ServiceError as exc:
@@ -88,8 +95,12 @@ def chronology_add(request: HttpRequest, pk: Any) -> HttpResponse:
             form = f.ChronologyForm()
     if form.errors:
         status = 422
-    context = {"case": case, "chronology": selectors.chronology_for_case(case=case)[:CHRONOLOGY_PAGE],
-               "chronology_form": form, "can_contribute": True}
+    context = {
+        "case": case,
+        "chronology": selectors.chronology_for_case(case=case)[:CHRONOLOGY_PAGE],
+        "chronology_form": form,
+        "can_contribute": True,
+    }
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "cases/case_detail.html#chronology", context, status=status)
     if status != 200:
@@ -100,7 +111,7 @@ def chronology_add(request: HttpRequest, pk: Any) -> HttpResponse:
 
 @require_POST
 def risk_update(request: HttpRequest, pk: Any) -> HttpResponse:
-    case, scope = _case(request, pk, Scope.FULL)
+    case, _scope = _case(request, pk, Scope.FULL)
     form = f.RiskForm(request.POST)
     if form.is_valid():
         values = {k: v for k, v in form.cleaned_data.items() if k != "version"}
@@ -118,14 +129,15 @@ def risk_update(request: HttpRequest, pk: Any) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def transition(request: HttpRequest, pk: Any, name: str) -> HttpResponse:
-    case, scope = _case(request, pk, Scope.FULL)
+    case, _scope = _case(request, pk, Scope.FULL)
     form_class = {"close": f.CloseForm, "reopen": f.ReopenForm}.get(name)
     form = form_class(request.POST or None) if form_class else None
     if request.method == "POST" and (form is None or form.is_valid()):
         data = form.cleaned_data if form is not None else {}
         try:
-            services.case_transition(case=case, by=_user(request), transition=name, reason=data.get("reason", ""),
-                                     note=data.get("note", ""))
+            services.case_transition(
+                case=case, by=_user(request), transition=name, reason=data.get("reason", ""), note=data.get("note", "")
+            )
         except ActionForbidden:
             raise
         except ServiceError as exc:
@@ -138,20 +150,26 @@ def transition(request: HttpRequest, pk: Any, name: str) -> HttpResponse:
             return redirect("cases:detail", pk=case.pk)
     if form is None:
         return redirect("cases:detail", pk=case.pk)
-    return render(request, "cases/transition.html", {"case": case, "form": form, "name": name},
-                  status=400 if form.errors else 200)
+    return render(
+        request, "cases/transition.html", {"case": case, "form": form, "name": name}, status=400 if form.errors else 200
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def capacity_add(request: HttpRequest, pk: Any) -> HttpResponse:
-    case, scope = _case(request, pk, Scope.FULL)
+    case, _scope = _case(request, pk, Scope.FULL)
     form = f.CapacityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.capacity_assessment_record(
-                case=case, by=_user(request), person=case.adult, decision=data["decision"],
-                assessed_at=f.combine(data["assessed_on"]), outcome=data["outcome"], reasoning=data["reasoning"],
+                case=case,
+                by=_user(request),
+                person=case.adult,
+                decision=data["decision"],
+                assessed_at=f.combine(data["assessed_on"]),
+                outcome=data["outcome"],
+                reasoning=data["reasoning"],
             )
         except ActionForbidden:
             raise
@@ -160,13 +178,12 @@ def capacity_add(request: HttpRequest, pk: Any) -> HttpResponse:
         else:
             messages.success(request, "Capacity assessment recorded.")
             return redirect("cases:detail", pk=case.pk)
-    return render(request, "cases/capacity_form.html", {"case": case, "form": form},
-                  status=400 if form.errors else 200)
+    return render(request, "cases/capacity_form.html", {"case": case, "form": form}, status=400 if form.errors else 200)
 
 
 @require_http_methods(["GET", "POST"])
 def dash_add(request: HttpRequest, pk: Any) -> HttpResponse:
-    case, scope = _case(request, pk, Scope.FULL)
+    case, _scope = _case(request, pk, Scope.FULL)
     question_set = DashQuestionSet.objects.filter(active=True).order_by("-created_at").first()
     questions = question_set.questions if question_set else []
     errors: dict[str, str] = {}
@@ -174,8 +191,13 @@ def dash_add(request: HttpRequest, pk: Any) -> HttpResponse:
     comments = {str(q["number"]): request.POST.get(f"c{q['number']}", "") for q in questions}
     if request.method == "POST":
         try:
-            services.dash_record(case=case, by=_user(request), answers=answers, comments=comments,
-                                 professional_judgement=request.POST.get("professional_judgement", ""))
+            services.dash_record(
+                case=case,
+                by=_user(request),
+                answers=answers,
+                comments=comments,
+                professional_judgement=request.POST.get("professional_judgement", ""),
+            )
         except ActionForbidden:
             raise
         except InvalidInput as exc:
@@ -183,8 +205,17 @@ def dash_add(request: HttpRequest, pk: Any) -> HttpResponse:
         else:
             messages.success(request, "DASH risk checklist recorded.")
             return redirect("cases:detail", pk=case.pk)
-    rows = [{"number": q["number"], "label": q["label"], "text": q.get("text", ""),
-             "answer": answers.get(str(q["number"]), ""), "comment": comments.get(str(q["number"]), ""),
-             "error": errors.get(str(q["number"]), "")} for q in questions]
-    return render(request, "cases/dash_form.html", {"case": case, "rows": rows, "errors": errors},
-                  status=400 if errors else 200)
+    rows = [
+        {
+            "number": q["number"],
+            "label": q["label"],
+            "text": q.get("text", ""),
+            "answer": answers.get(str(q["number"]), ""),
+            "comment": comments.get(str(q["number"]), ""),
+            "error": errors.get(str(q["number"]), ""),
+        }
+        for q in questions
+    ]
+    return render(
+        request, "cases/dash_form.html", {"case": case, "rows": rows, "errors": errors}, status=400 if errors else 200
+    )

@@ -103,20 +103,31 @@ def step(request: HttpRequest, journey_id: str, step: str) -> HttpResponse:
         if request.GET.get("change") == "1" or index + 1 == len(STEPS):
             return redirect("cases:concern-check", journey_id=journey_id)
         return redirect("cases:concern-step", journey_id=journey_id, step=STEP_NAMES[index + 1])
-    back = (reverse("cases:concern-step", args=[journey_id, STEP_NAMES[index - 1]]) if index
-            else reverse("cases:list"))
-    return render(request, "cases/concern/step.html",
-                  {"form": form, "title": title, "journey_id": journey_id, "step_number": index + 1,
-                   "step_count": len(STEPS), "back": back},
-                  status=400 if form.errors else 200)
+    back = reverse("cases:concern-step", args=[journey_id, STEP_NAMES[index - 1]]) if index else reverse("cases:list")
+    return render(
+        request,
+        "cases/concern/step.html",
+        {
+            "form": form,
+            "title": title,
+            "journey_id": journey_id,
+            "step_number": index + 1,
+            "step_count": len(STEPS),
+            "back": back,
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 def _possible_matches(request: HttpRequest, adult: dict[str, Any]) -> list[Person]:
     user = _user(request)
     matches = list(
         selectors.person_possible_duplicates(
-            user=user, nhs_number=adult.get("nhs_number", ""), given_name=adult["given_name"],
-            family_name=adult["family_name"], date_of_birth=adult.get("date_of_birth"),
+            user=user,
+            nhs_number=adult.get("nhs_number", ""),
+            given_name=adult["given_name"],
+            family_name=adult["family_name"],
+            date_of_birth=adult.get("date_of_birth"),
         )[:10]
     )
     if matches:
@@ -138,8 +149,12 @@ def match(request: HttpRequest, journey_id: str) -> HttpResponse:
         journey["person_id"] = None if chosen == "new" else chosen
         _save(request, journey_id, journey)
         return redirect("cases:concern-step", journey_id=journey_id, step="what-happened")
-    return render(request, "cases/concern/match.html", {"form": form, "journey_id": journey_id},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "cases/concern/match.html",
+        {"form": form, "journey_id": journey_id},
+        status=400 if form.errors else 200,
+    )
 
 
 def _describe(person: Person) -> str:
@@ -168,8 +183,9 @@ def _concern_data(journey: dict[str, Any]) -> dict[str, Any]:
         "adult_aware": consent["adult_aware"] == "yes",
         "adult_aware_reason": consent.get("adult_aware_reason", ""),
         "adult_views": consent.get("adult_views", ""),
-        "desired_outcomes": [line.strip() for line in (consent.get("desired_outcomes") or "").splitlines()
-                             if line.strip()],
+        "desired_outcomes": [
+            line.strip() for line in (consent.get("desired_outcomes") or "").splitlines() if line.strip()
+        ],
         "domestic_abuse_disclosed": bool(consent.get("domestic_abuse_disclosed")),
     }
 
@@ -179,14 +195,26 @@ def _answers(journey: dict[str, Any], person: Person | None) -> list[dict[str, A
     adult = s["adult"]
     data = _concern_data(journey)
     labels = {
-        "location": dict(LocationOfRisk.choices), "source": dict(SourceOfRisk.choices),
-        "abuse": dict(AbuseType.choices), "consent": dict(ConsentToRaise.choices),
+        "location": dict(LocationOfRisk.choices),
+        "source": dict(SourceOfRisk.choices),
+        "abuse": dict(AbuseType.choices),
+        "consent": dict(ConsentToRaise.choices),
         "not_sought": dict(ConsentNotSoughtReason.choices),
     }
-    who = _describe(person) if person else ", ".join(
-        filter(None, [f"{adult['given_name']} {adult['family_name']}",
-                      f"born {date.fromisoformat(adult['date_of_birth']):%d %B %Y}" if adult.get("date_of_birth") else "",
-                      f"NHS number {nhs.display(adult['nhs_number'])}" if adult.get("nhs_number") else ""]))
+    who = (
+        _describe(person)
+        if person
+        else ", ".join(
+            filter(
+                None,
+                [
+                    f"{adult['given_name']} {adult['family_name']}",
+                    f"born {date.fromisoformat(adult['date_of_birth']):%d %B %Y}" if adult.get("date_of_birth") else "",
+                    f"NHS number {nhs.display(adult['nhs_number'])}" if adult.get("nhs_number") else "",
+                ],
+            )
+        )
+    )
     rows = [
         ("The adult", who + (" (existing record)" if person else " (new record)"), "adult"),
         ("Identified", f"{data['identified_at']:%d %B %Y %H:%M}", "what-happened"),
@@ -195,9 +223,16 @@ def _answers(journey: dict[str, Any], person: Person | None) -> list[dict[str, A
         ("Source of risk", labels["source"][data["source_of_risk"]], "what-happened"),
         ("Type of abuse or neglect", "; ".join(labels["abuse"][a] for a in data["abuse_types"]), "abuse-types"),
         ("Immediate risk", "Yes: " + data["immediate_actions"] if data["immediate_risk"] else "No", "immediate-risk"),
-        ("Consent", labels["consent"][data["consent_to_raise"]]
-         + (f" ({labels['not_sought'][data['consent_not_sought_reason']]})" if data["consent_not_sought_reason"] else ""),
-         "consent"),
+        (
+            "Consent",
+            labels["consent"][data["consent_to_raise"]]
+            + (
+                f" ({labels['not_sought'][data['consent_not_sought_reason']]})"
+                if data["consent_not_sought_reason"]
+                else ""
+            ),
+            "consent",
+        ),
         ("The adult knows", "Yes" if data["adult_aware"] else "No: " + data["adult_aware_reason"], "consent"),
         ("The adult's views", data["adult_views"] or "Not recorded", "consent"),
         ("Outcomes the adult wants", "; ".join(data["desired_outcomes"]) or "Not recorded", "consent"),
@@ -226,8 +261,9 @@ def check(request: HttpRequest, journey_id: str) -> HttpResponse:
                 if person is None:
                     adult = _initial(journey["steps"]["adult"])
                     person = services.person_create(by=user, **adult)
-                logged = services.concern_log(by=user, adult=person, concern=_concern_data(journey),
-                                              draft=request.POST.get("action") == "draft")
+                logged = services.concern_log(
+                    by=user, adult=person, concern=_concern_data(journey), draft=request.POST.get("action") == "draft"
+                )
         except InvalidInput as exc:
             errors = {k: v[0] for k, v in exc.errors.items()}
         else:
@@ -238,6 +274,9 @@ def check(request: HttpRequest, journey_id: str) -> HttpResponse:
                 text += f": it was added to the adult's open case {logged.case.reference}"
             messages.success(request, f"{text}.")
             return redirect("cases:detail", pk=logged.case.pk)
-    return render(request, "cases/concern/check.html",
-                  {"answers": _answers(journey, person), "journey_id": journey_id, "service_errors": errors},
-                  status=400 if errors else 200)
+    return render(
+        request,
+        "cases/concern/check.html",
+        {"answers": _answers(journey, person), "journey_id": journey_id, "service_errors": errors},
+        status=400 if errors else 200,
+    )

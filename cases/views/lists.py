@@ -63,14 +63,25 @@ def case_list(request: HttpRequest) -> HttpResponse:
     count = selectors.capped_count(base)
     rows = list(base.order_by("-updated_at", "-id")[:PAGE])
     record_access(user=user, objects_or_ids=rows, object_type=Case, route="cases:list")
-    overdue = set(PlanAction.objects.filter(
-        plan__case__in=[c.pk for c in rows], status__in=["open", "in_progress"], due_date__lt=timezone.localdate()
-    ).values_list("plan__case_id", flat=True))
+    overdue = set(
+        PlanAction.objects.filter(
+            plan__case__in=[c.pk for c in rows], status__in=["open", "in_progress"], due_date__lt=timezone.localdate()
+        ).values_list("plan__case_id", flat=True)
+    )
     template = "cases/case_list.html" + ("#case-rows" if request.htmx else "")  # type: ignore[attr-defined]
-    return render(request, template, {
-        "rows": rows, "count": count, "filters": filters, "overdue": overdue, "statuses": CaseStatus.choices,
-        "risks": RiskLevel.choices, "search_form": f.SearchForm(),
-    })
+    return render(
+        request,
+        template,
+        {
+            "rows": rows,
+            "count": count,
+            "filters": filters,
+            "overdue": overdue,
+            "statuses": CaseStatus.choices,
+            "risks": RiskLevel.choices,
+            "search_form": f.SearchForm(),
+        },
+    )
 
 
 def team_caseload(request: HttpRequest) -> HttpResponse:
@@ -79,19 +90,25 @@ def team_caseload(request: HttpRequest) -> HttpResponse:
     if not user.has_role(Role.TEAM_MANAGER, *LEAD_ROLES):
         raise ActionForbidden("The caseload view is for team managers and leads.")
     membership = user.agency_membership
-    visible = selectors.case_list_for_user(user=user).filter(owning_agency_id=membership.agency_id if membership else None)
+    visible = selectors.case_list_for_user(user=user).filter(
+        owning_agency_id=membership.agency_id if membership else None
+    )
     if membership and membership.team_id and not user.has_role(*LEAD_ROLES):
         visible = visible.filter(team_id=membership.team_id)
     open_cases = visible.filter(status__in=OPEN_CASE_STATUSES)
     overdue = overdue_case_ids(open_cases)
     by_practitioner = list(
         open_cases.values("lead_practitioner__id", "lead_practitioner__full_name")
-        .annotate(open=Count("id"), high=Count("id", filter=Q(risk_level="high")),
-                  overdue=Count("id", filter=Q(pk__in=overdue)))
+        .annotate(
+            open=Count("id"),
+            high=Count("id", filter=Q(risk_level="high")),
+            overdue=Count("id", filter=Q(pk__in=overdue)),
+        )
         .order_by("-overdue", "lead_practitioner__full_name")
     )
-    return render(request, "cases/team_caseload.html", {"rows": by_practitioner,
-                                                        "total": sum(r["open"] for r in by_practitioner)})
+    return render(
+        request, "cases/team_caseload.html", {"rows": by_practitioner, "total": sum(r["open"] for r in by_practitioner)}
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -105,5 +122,6 @@ def search(request: HttpRequest) -> HttpResponse:
         rows = list(qs.order_by("-updated_at")[:PAGE])
         count = selectors.capped_count(qs)
         record_access(user=user, objects_or_ids=rows, object_type=Case, route="cases:search", purpose="search")
-    return render(request, "cases/search.html", {"form": form, "rows": rows, "count": count},
-                  status=400 if form.errors else 200)
+    return render(
+        request, "cases/search.html", {"form": form, "rows": rows, "count": count}, status=400 if form.errors else 200
+    )

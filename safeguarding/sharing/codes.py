@@ -53,7 +53,10 @@ class DpaSchedule1Condition(models.TextChoices):
     PARA2 = "para2_health_social_care", "Schedule 1 paragraph 2: health or social care purposes"
     PARA6 = "para6_statutory_purposes", "Schedule 1 paragraph 6: statutory and government purposes"
     PARA10 = "para10_preventing_detecting_crime", "Schedule 1 paragraph 10: preventing or detecting unlawful acts"
-    PARA18 = "para18_safeguarding_individuals_at_risk", "Schedule 1 paragraph 18: safeguarding of children and individuals at risk"
+    PARA18 = (
+        "para18_safeguarding_individuals_at_risk",
+        "Schedule 1 paragraph 18: safeguarding of children and individuals at risk",
+    )
 
 
 class ConsentStatus(models.TextChoices):

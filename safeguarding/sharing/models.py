@@ -39,7 +39,11 @@ class SharingDecision(models.Model):
     owner_agency = models.ForeignKey("safeguarding.Agency", on_delete=models.PROTECT, related_name="+")
     direction = models.CharField(max_length=10, choices=Direction.choices)
     recipient_agency = models.ForeignKey(
-        "safeguarding.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="sharing_decisions_received"
+        "safeguarding.Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sharing_decisions_received",
     )
     recipient_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -49,8 +53,9 @@ class SharingDecision(models.Model):
     scope = models.CharField(max_length=12, choices=Scope.choices, blank=True)
     data_items = ArrayField(models.CharField(max_length=30, choices=DataItem.choices), default=list, blank=True)
     data_items_detail = models.TextField(blank=True, help_text="What exactly is shared: the minimum necessary.")
-    special_category = ArrayField(models.CharField(max_length=30, choices=SpecialCategory.choices), default=list,
-                                  blank=True)
+    special_category = ArrayField(
+        models.CharField(max_length=30, choices=SpecialCategory.choices), default=list, blank=True
+    )
     lawful_basis_art6 = models.CharField(max_length=30, choices=LawfulBasisArt6.choices, blank=True)
     condition_art9 = models.CharField(max_length=40, choices=ConditionArt9.choices, blank=True)
     dpa_sch1_condition = models.CharField(max_length=50, choices=DpaSchedule1Condition.choices, blank=True)
@@ -65,7 +70,11 @@ class SharingDecision(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(default=timezone.now)
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text="Optional approver: the Caldicott guardian or information governance lead.",
     )
     adult_informed = models.BooleanField(default=False)
@@ -92,8 +101,11 @@ class SharingDecision(models.Model):
             models.Index(fields=["recipient_agency", "subject_id"], name="decision_recipient_agency_idx"),
             models.Index(fields=["recipient_user", "subject_id"], name="decision_recipient_user_idx"),
             # Used by the expiry sweep.
-            models.Index(fields=["expires_at"], name="decision_expiry_idx",
-                         condition=models.Q(revoked_at__isnull=True, direction="disclose")),
+            models.Index(
+                fields=["expires_at"],
+                name="decision_expiry_idx",
+                condition=models.Q(revoked_at__isnull=True, direction="disclose"),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

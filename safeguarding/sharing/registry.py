@@ -20,8 +20,11 @@ class Shareable:
     label: Callable[[Any], str]
     # One codename per scope (the grant rows' permissions).
     codenames: dict[str, str] = field(
-        default_factory=lambda: {Scope.SUMMARY: "view_case_summary", Scope.FULL: "view_case",
-                                 Scope.CONTRIBUTE: "contribute_case"}
+        default_factory=lambda: {
+            Scope.SUMMARY: "view_case_summary",
+            Scope.FULL: "view_case",
+            Scope.CONTRIBUTE: "contribute_case",
+        }
     )
     # Optional checks the subject's app supplies (e.g. that a capacity assessment belongs to the case).
     capacity_assessment_belongs: Callable[[Any, Any], bool] | None = None

@@ -63,8 +63,9 @@ def _grant_rows(shareable: Shareable, user: User, object_ids: list[Any], now: da
     return rows
 
 
-def granted_scopes(model: type[models.Model], user: User, object_ids: list[Any], *,
-                   now: datetime | None = None) -> dict[Any, str]:
+def granted_scopes(
+    model: type[models.Model], user: User, object_ids: list[Any], *, now: datetime | None = None
+) -> dict[Any, str]:
     """The widest live scope ``user`` holds through grants on each object (absent when none)."""
     if not object_ids:
         return {}
@@ -108,8 +109,11 @@ def who_can_see(obj: models.Model, *, now: datetime | None = None) -> list[Recip
     now = now or timezone.now()
     recipients: dict[tuple[str, Any], Recipient] = {}
     for decision in decisions_for_subject(obj).order_by("-decided_at"):
-        key = ("user", decision.recipient_user_id) if decision.recipient_user_id else (
-            "agency", decision.recipient_agency_id)
+        key = (
+            ("user", decision.recipient_user_id)
+            if decision.recipient_user_id
+            else ("agency", decision.recipient_agency_id)
+        )
         if key not in recipients:
             recipients[key] = Recipient(label=decision.recipient_label, kind=key[0], scope=None, expires_at=None)
         recipient = recipients[key]

@@ -45,8 +45,11 @@ from safeguarding.sharing.models import SharingAgreement, SharingDecision
 from safeguarding.sharing.registry import Shareable, shareable_for, shareables
 
 MAX_EXPIRY = timedelta(days=730)
-NEEDS_SCHEDULE_1 = (ConditionArt9.SOCIAL_PROTECTION, ConditionArt9.SUBSTANTIAL_PUBLIC_INTEREST,
-                    ConditionArt9.HEALTH_SOCIAL_CARE)
+NEEDS_SCHEDULE_1 = (
+    ConditionArt9.SOCIAL_PROTECTION,
+    ConditionArt9.SUBSTANTIAL_PUBLIC_INTEREST,
+    ConditionArt9.HEALTH_SOCIAL_CARE,
+)
 
 
 def default_expiry(purpose: str, now: datetime) -> datetime:
@@ -66,12 +69,32 @@ def _substantive(text: str) -> bool:
 
 
 def validate_decision(
-    *, shareable: Shareable, obj: models.Model, owner_agency_id: Any, direction: str,
-    recipient_agency: Agency | None, recipient_user: User | None, purpose: str, scope: str, data_items: list[str],
-    special_category: list[str], lawful_basis_art6: str, condition_art9: str, dpa_sch1_condition: str,
-    consent_status: str, override_reason: str, override_detail: str, capacity_assessment_id: Any,
-    common_law_justification: str, rationale: str, adult_informed: bool, adult_not_informed_reason: str,
-    expires_at: datetime | None, approved_by: User | None, agreement: SharingAgreement | None, now: datetime,
+    *,
+    shareable: Shareable,
+    obj: models.Model,
+    owner_agency_id: Any,
+    direction: str,
+    recipient_agency: Agency | None,
+    recipient_user: User | None,
+    purpose: str,
+    scope: str,
+    data_items: list[str],
+    special_category: list[str],
+    lawful_basis_art6: str,
+    condition_art9: str,
+    dpa_sch1_condition: str,
+    consent_status: str,
+    override_reason: str,
+    override_detail: str,
+    capacity_assessment_id: Any,
+    common_law_justification: str,
+    rationale: str,
+    adult_informed: bool,
+    adult_not_informed_reason: str,
+    expires_at: datetime | None,
+    approved_by: User | None,
+    agreement: SharingAgreement | None,
+    now: datetime,
 ) -> dict[str, list[str]]:
     """Every rule a decision must satisfy; impossible combinations are refused with field errors."""
     e: dict[str, list[str]] = {}
@@ -137,7 +160,10 @@ def validate_decision(
             elif shareable.capacity_assessment_belongs and not shareable.capacity_assessment_belongs(
                 obj, capacity_assessment_id
             ):
-                add("capacity_assessment_id", "Choose a capacity assessment on this record that found a lack of capacity")
+                add(
+                    "capacity_assessment_id",
+                    "Choose a capacity assessment on this record that found a lack of capacity",
+                )
         if common_law_justification and common_law_justification not in CommonLawJustification.values:
             add("common_law_justification", "Choose a common-law justification from the list")
         if expires_at is not None and (expires_at <= now or expires_at > now + MAX_EXPIRY):
@@ -147,8 +173,10 @@ def validate_decision(
             add("scope", "A refusal shares nothing: leave the scope empty")
     if approved_by is not None:
         approver_agency = agency_of(approved_by)
-        if approver_agency is None or approver_agency.pk != owner_agency_id or not approved_by.has_role(
-            Role.CALDICOTT_GUARDIAN, Role.SAFEGUARDING_LEAD
+        if (
+            approver_agency is None
+            or approver_agency.pk != owner_agency_id
+            or not approved_by.has_role(Role.CALDICOTT_GUARDIAN, Role.SAFEGUARDING_LEAD)
         ):
             add("approved_by", "The approver must be your agency's Caldicott guardian or a safeguarding lead")
     if agreement is not None and (not agreement.active or agreement.purpose != purpose):
@@ -201,39 +229,77 @@ def share_record(
     if direction == Direction.DISCLOSE and expires_at is None and purpose in Purpose.values:
         expires_at = default_expiry(purpose, now)
     errors = validate_decision(
-        shareable=shareable, obj=obj, owner_agency_id=owner_agency_id, direction=direction,
-        recipient_agency=recipient_agency, recipient_user=recipient_user, purpose=purpose, scope=scope,
-        data_items=items, special_category=categories, lawful_basis_art6=lawful_basis_art6,
-        condition_art9=condition_art9, dpa_sch1_condition=dpa_sch1_condition, consent_status=consent_status,
-        override_reason=override_reason, override_detail=override_detail,
-        capacity_assessment_id=capacity_assessment_id, common_law_justification=common_law_justification,
-        rationale=rationale, adult_informed=adult_informed, adult_not_informed_reason=adult_not_informed_reason,
-        expires_at=expires_at, approved_by=approved_by, agreement=agreement, now=now,
+        shareable=shareable,
+        obj=obj,
+        owner_agency_id=owner_agency_id,
+        direction=direction,
+        recipient_agency=recipient_agency,
+        recipient_user=recipient_user,
+        purpose=purpose,
+        scope=scope,
+        data_items=items,
+        special_category=categories,
+        lawful_basis_art6=lawful_basis_art6,
+        condition_art9=condition_art9,
+        dpa_sch1_condition=dpa_sch1_condition,
+        consent_status=consent_status,
+        override_reason=override_reason,
+        override_detail=override_detail,
+        capacity_assessment_id=capacity_assessment_id,
+        common_law_justification=common_law_justification,
+        rationale=rationale,
+        adult_informed=adult_informed,
+        adult_not_informed_reason=adult_not_informed_reason,
+        expires_at=expires_at,
+        approved_by=approved_by,
+        agreement=agreement,
+        now=now,
     )
     if errors:
         raise InvalidInput("The sharing decision cannot be recorded as it stands.", errors=errors)
     decision = SharingDecision.objects.create(
-        subject_type=ContentType.objects.get_for_model(obj), subject_id=obj.pk, owner_agency_id=owner_agency_id,
-        direction=direction, recipient_agency=recipient_agency, recipient_user=recipient_user, purpose=purpose,
-        purpose_detail=purpose_detail, scope=scope if direction == Direction.DISCLOSE else "", data_items=items,
-        data_items_detail=data_items_detail.strip(), special_category=categories,
-        lawful_basis_art6=lawful_basis_art6, condition_art9=condition_art9, dpa_sch1_condition=dpa_sch1_condition,
-        consent_status=consent_status, override_reason=override_reason if consent_status not in CONSENTED else "",
-        override_detail=override_detail.strip(), capacity_assessment_id=capacity_assessment_id,
-        common_law_justification=common_law_justification, rationale=rationale.strip(), decided_by=decided_by,
-        decided_at=now, approved_by=approved_by, adult_informed=adult_informed,
+        subject_type=ContentType.objects.get_for_model(obj),
+        subject_id=obj.pk,
+        owner_agency_id=owner_agency_id,
+        direction=direction,
+        recipient_agency=recipient_agency,
+        recipient_user=recipient_user,
+        purpose=purpose,
+        purpose_detail=purpose_detail,
+        scope=scope if direction == Direction.DISCLOSE else "",
+        data_items=items,
+        data_items_detail=data_items_detail.strip(),
+        special_category=categories,
+        lawful_basis_art6=lawful_basis_art6,
+        condition_art9=condition_art9,
+        dpa_sch1_condition=dpa_sch1_condition,
+        consent_status=consent_status,
+        override_reason=override_reason if consent_status not in CONSENTED else "",
+        override_detail=override_detail.strip(),
+        capacity_assessment_id=capacity_assessment_id,
+        common_law_justification=common_law_justification,
+        rationale=rationale.strip(),
+        decided_by=decided_by,
+        decided_at=now,
+        approved_by=approved_by,
+        adult_informed=adult_informed,
         adult_informed_at=adult_informed_at or (now if adult_informed else None),
         adult_not_informed_reason=adult_not_informed_reason.strip(),
-        expires_at=expires_at if direction == Direction.DISCLOSE else None, agreement=agreement, source=source,
-        source_id=source_id, created_at=now,
+        expires_at=expires_at if direction == Direction.DISCLOSE else None,
+        agreement=agreement,
+        source=source,
+        source_id=source_id,
+        created_at=now,
     )
     if direction == Direction.DISCLOSE:
         recompute_grants(obj=obj, recipient_agency=recipient_agency, recipient_user=recipient_user, now=now)
         label = shareable.label(obj)
         notify(
             recipients=_recipient_people(recipient_agency, recipient_user),
-            kind="shared_with_you", title=f"{label} has been shared with you ({Purpose(purpose).label})",
-            target=obj, dedupe_key=f"decision:{decision.pk}",
+            kind="shared_with_you",
+            title=f"{label} has been shared with you ({Purpose(purpose).label})",
+            target=obj,
+            dedupe_key=f"decision:{decision.pk}",
         )
     if shareable.on_shared is not None:
         shareable.on_shared(obj, decision)
@@ -259,14 +325,17 @@ def revoke_share(*, decision: SharingDecision, by: User, reason: str, now: datet
         raise InvalidInput.field("reason", "Say why the decision is being revoked")
     SharingDecision.objects.filter(pk=decision.pk).update(revoked_at=now, revoked_by=by, revoked_reason=reason.strip())
     decision.refresh_from_db()
-    obj = decision.subject
-    recompute_grants(obj=obj, recipient_agency=decision.recipient_agency, recipient_user=decision.recipient_user,
-                     now=now)
+    obj: Any = decision.subject
+    recompute_grants(
+        obj=obj, recipient_agency=decision.recipient_agency, recipient_user=decision.recipient_user, now=now
+    )
     shareable = shareable_for(type(obj))
     notify(
         recipients=_recipient_people(decision.recipient_agency, decision.recipient_user),
-        kind="share_revoked", title=f"A share of {shareable.label(obj)} was revoked",
-        target=obj, dedupe_key=f"decision-revoked:{decision.pk}",
+        kind="share_revoked",
+        title=f"A share of {shareable.label(obj)} was revoked",
+        target=obj,
+        dedupe_key=f"decision-revoked:{decision.pk}",
     )
     if shareable.on_shared is not None:
         shareable.on_shared(obj, decision)
@@ -276,8 +345,9 @@ def revoke_share(*, decision: SharingDecision, by: User, reason: str, now: datet
 def revoke_by_source(*, source: str, source_id: str, by: User, reason: str) -> int:
     """Revoke the live decisions a source (e.g. one referral) made, leaving every other decision in force."""
     count = 0
-    for decision in SharingDecision.objects.filter(source=source, source_id=source_id, revoked_at=None,
-                                                   direction=Direction.DISCLOSE):
+    for decision in SharingDecision.objects.filter(
+        source=source, source_id=source_id, revoked_at=None, direction=Direction.DISCLOSE
+    ):
         revoke_share(decision=decision, by=by, reason=reason)
         count += 1
     return count
@@ -296,8 +366,11 @@ def recompute_grants(
     now = now or timezone.now()
     shareable = shareable_for(type(obj))
     live = SharingDecision.objects.filter(
-        subject_type=ContentType.objects.get_for_model(obj), subject_id=obj.pk, direction=Direction.DISCLOSE,
-        revoked_at=None, expires_at__gt=now,
+        subject_type=ContentType.objects.get_for_model(obj),
+        subject_id=obj.pk,
+        direction=Direction.DISCLOSE,
+        revoked_at=None,
+        expires_at__gt=now,
     )
     if recipient_user is not None:
         live = live.filter(recipient_user=recipient_user)
@@ -312,19 +385,22 @@ def recompute_grants(
     decisions = list(live.values_list("scope", "expires_at"))
     wanted: dict[str, datetime] = {}
     for level in (Scope.SUMMARY, Scope.FULL, Scope.CONTRIBUTE):
-        expiries = [exp for scope, exp in decisions if SCOPE_ORDER[Scope(scope)] >= SCOPE_ORDER[level]]
+        expiries = [
+            exp for scope, exp in decisions if exp is not None and SCOPE_ORDER[Scope(scope)] >= SCOPE_ORDER[level]
+        ]
         if expiries:
             wanted[shareable.codenames[level]] = max(expiries)
-    existing = {g.permission.codename: g for g in grants.select_related("permission")}
-    for codename, grant in existing.items():
+    existing: dict[str, Any] = {g.permission.codename: g for g in grants.select_related("permission")}  # type: ignore[attr-defined]
+    for codename, row in existing.items():
         if codename not in wanted:
-            grant.delete()
+            row.delete()
     model = grants.model
     for codename, expiry in wanted.items():
         grant = existing.get(codename)
         if grant is None:
-            model(content_object=obj, permission=_permission(shareable, codename), expires_at=expiry,
-                  **principal).save()
+            model(
+                content_object=obj, permission=_permission(shareable, codename), expires_at=expiry, **principal
+            ).save()
         elif grant.expires_at != expiry:
             grant.expires_at = expiry
             grant.save(update_fields=["expires_at"])
@@ -342,7 +418,8 @@ def expire_shares(*, now: datetime | None = None, batch: int = 500) -> int:
         for model, principal in ((shareable.user_grant_model, "user"), (shareable.group_grant_model, "group")):
             expired = list(
                 model._default_manager.filter(expires_at__lte=now)
-                .values_list("content_object_id", f"{principal}_id").distinct()[:batch]
+                .values_list("content_object_id", f"{principal}_id")
+                .distinct()[:batch]
             )
             for object_id, principal_id in expired:
                 handled += _expire_one(shareable, object_id, principal, principal_id, now)
@@ -364,6 +441,11 @@ def _expire_one(shareable: Shareable, object_id: Any, principal: str, principal_
         recompute_grants(obj=obj, recipient_agency=agency, recipient_user=None, now=now)
         people = agency_leads(agency)
         key = f"agency:{agency.pk}"
-    notify(recipients=people, kind="share_expired", title=f"Access to {shareable.label(obj)} has ended (share expired)",
-           target=obj, dedupe_key=f"share-expired:{object_id}:{key}:{now:%Y%m%d%H%M}")
+    notify(
+        recipients=people,
+        kind="share_expired",
+        title=f"Access to {shareable.label(obj)} has ended (share expired)",
+        target=obj,
+        dedupe_key=f"share-expired:{object_id}:{key}:{now:%Y%m%d%H%M}",
+    )
     return 1

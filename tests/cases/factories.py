@@ -44,8 +44,9 @@ class World:
         self.practitioner: User = UserFactory(agency=self.trust)
         self.manager: User = UserFactory(agency=self.trust, roles=[Role.TEAM_MANAGER, Role.PRACTITIONER])
         self.lead: User = UserFactory(agency=self.trust, roles=[Role.SAFEGUARDING_LEAD])
-        self.la_manager: User = UserFactory(agency=self.la, roles=[Role.LA_SAFEGUARDING_MANAGER,
-                                                                   Role.SAFEGUARDING_LEAD])
+        self.la_manager: User = UserFactory(
+            agency=self.la, roles=[Role.LA_SAFEGUARDING_MANAGER, Role.SAFEGUARDING_LEAD]
+        )
         self.la_practitioner: User = UserFactory(agency=self.la)
         self.officer: User = UserFactory(agency=self.police)
         self.commissioner: User = UserFactory(agency=self.trust, roles=[Role.COMMISSIONER])
@@ -58,17 +59,23 @@ class World:
     def case(self, by: User | None = None, person: Person | None = None, **concern: Any) -> Case:
         by = by or self.practitioner
         draft = concern.pop("draft", False)
-        return services.concern_log(by=by, adult=person or self.person(by), concern=concern_data(**concern),
-                                    draft=draft).case
+        return services.concern_log(
+            by=by, adult=person or self.person(by), concern=concern_data(**concern), draft=draft
+        ).case
 
     def decide(self, case: Case, decision: str = LaDecision.S42, **extra: Any) -> Case:
         concern = case.concerns.filter(decision="").first()
         yes = decision == LaDecision.S42
         services.record_la_decision(
-            concern=concern, by=self.la_manager, received_at=timezone.now() - timedelta(hours=1),
-            criterion_care_support_needs=TriState.YES, criterion_abuse_or_risk=TriState.YES,
-            criterion_unable_to_protect=TriState.YES if yes else TriState.NO, decision=decision,
-            not_s42_reasons=[] if yes else ["able_to_protect_self"], **extra,
+            concern=concern,
+            by=self.la_manager,
+            received_at=timezone.now() - timedelta(hours=1),
+            criterion_care_support_needs=TriState.YES,
+            criterion_abuse_or_risk=TriState.YES,
+            criterion_unable_to_protect=TriState.YES if yes else TriState.NO,
+            decision=decision,
+            not_s42_reasons=[] if yes else ["able_to_protect_self"],
+            **extra,
         )
         case.refresh_from_db()
         return case

@@ -120,10 +120,19 @@ def test_only_the_owning_agency_decides_and_grantees_never_share_onward(world: W
         ({"data_items": ["health"]}, "condition_art9"),
         ({"special_category": ["health"], "condition_art9": "9_2_h_health_social_care"}, "dpa_sch1_condition"),
         ({"consent_status": "refused"}, "override_reason"),
-        ({"consent_status": "refused", "lawful_basis_art6": "6_1_a_consent", "override_reason": "others_at_risk",
-          "override_detail": "x"}, "lawful_basis_art6"),
-        ({"consent_status": "lacks_capacity", "override_reason": "lacks_capacity", "override_detail": "x"},
-         "capacity_assessment_id"),
+        (
+            {
+                "consent_status": "refused",
+                "lawful_basis_art6": "6_1_a_consent",
+                "override_reason": "others_at_risk",
+                "override_detail": "x",
+            },
+            "lawful_basis_art6",
+        ),
+        (
+            {"consent_status": "lacks_capacity", "override_reason": "lacks_capacity", "override_detail": "x"},
+            "capacity_assessment_id",
+        ),
         ({"adult_informed": False}, "adult_not_informed_reason"),
         ({"expires_at": timezone.now() - timedelta(days=1)}, "expires_at"),
         ({"purpose": "gossip"}, "purpose"),
@@ -145,10 +154,15 @@ def test_sharing_with_your_own_agency_is_refused(world: World) -> None:
 
 def test_a_refusal_is_recorded_and_grants_nothing(world: World) -> None:
     case = world.case()
-    decision = sharing.refuse_share(obj=case, decided_by=world.practitioner, recipient_agency=world.police,
-                                    purpose="police_investigation", consent_status="refused",
-                                    rationale="The adult refused and there is no risk to others that overrides it.",
-                                    adult_informed=True)
+    decision = sharing.refuse_share(
+        obj=case,
+        decided_by=world.practitioner,
+        recipient_agency=world.police,
+        purpose="police_investigation",
+        consent_status="refused",
+        rationale="The adult refused and there is no risk to others that overrides it.",
+        adult_informed=True,
+    )
     assert decision.status == "refused"
     assert case not in case_list_for_user(user=world.officer)
     with pytest.raises(TransitionNotAllowed):
@@ -160,10 +174,22 @@ def test_lacks_capacity_override_links_an_assessment_on_the_case(world: World) -
 
     case = world.case()
     assessment = capacity_assessment_record(
-        case=case, by=world.practitioner, person=case.adult, decision="Sharing with the police",
-        assessed_at=timezone.now() - timedelta(days=1), outcome="lacks_capacity", reasoning="Could not retain it.")
-    decision = share(world, case, consent_status="lacks_capacity", override_reason="lacks_capacity",
-                     override_detail="Best interests: risk of serious harm.", capacity_assessment_id=assessment.pk)
+        case=case,
+        by=world.practitioner,
+        person=case.adult,
+        decision="Sharing with the police",
+        assessed_at=timezone.now() - timedelta(days=1),
+        outcome="lacks_capacity",
+        reasoning="Could not retain it.",
+    )
+    decision = share(
+        world,
+        case,
+        consent_status="lacks_capacity",
+        override_reason="lacks_capacity",
+        override_detail="Best interests: risk of serious harm.",
+        capacity_assessment_id=assessment.pk,
+    )
     assert decision.capacity_assessment_id == assessment.pk
 
 

@@ -26,9 +26,10 @@ class PolicyVersionForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        key_field: Any = self.fields["key"]
-        key_field.choices = [(k, f"{d.label} ({k})") for k, d in sorted(DEFAULT_POLICIES.items())]
-        self.fields["area"].help_text = "Blank: the national default used by areas without their own version."
+        if "area" in self.fields:  # the add form (existing versions are shown read-only, without model fields)
+            key_field: Any = self.fields["key"]
+            key_field.choices = [(k, f"{d.label} ({k})") for k, d in sorted(DEFAULT_POLICIES.items())]
+            self.fields["area"].help_text = "Blank: the national default used by areas without their own version."
 
 
 @admin.register(TimescalePolicy)

@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
@@ -146,6 +147,9 @@ class WorkingCalendar:
 
 _lock = threading.Lock()
 _calendars: dict[tuple[str, Any, bool], WorkingCalendar] = {}
+# Set in a thread whose open transaction changed overrides: calendars it builds then are not cached, because the
+# transaction may still roll back. Cleared at the first look-up after that transaction ends.
+_changing = threading.local()
 _seen_generation: int | None = None
 _checked_at = 0.0
 
@@ -170,11 +174,22 @@ def _drop_stale() -> None:
 
 def invalidate_calendars() -> None:
     """Forget every cached calendar here and tell the other processes to do the same (call after commit)."""
-    global _seen_generation, _checked_at
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:
         cache.set(GENERATION_KEY, 1, timeout=None)
+    forget_local_calendars()
+
+
+def calendar_changing() -> None:
+    """Call inside a transaction that changes overrides: until it ends, this thread caches no calendar."""
+    _changing.active = True
+    forget_local_calendars()
+
+
+def forget_local_calendars() -> None:
+    """Forget this process's cached calendars (e.g. ones built inside a transaction that may roll back)."""
+    global _seen_generation, _checked_at
     with _lock:
         _calendars.clear()
         _seen_generation = None
@@ -189,7 +204,11 @@ def calendar_for(nation: str, *, area: Area | None = None) -> WorkingCalendar:
     observe = True if area is None else bool(area.observe_ad_hoc_holidays)
     area_id = area.pk if area is not None else None
     key = (nation, area_id, observe)
-    found = _calendars.get(key)
+    uncommitted = getattr(_changing, "active", False)
+    if uncommitted and not connection.in_atomic_block:
+        _changing.active = uncommitted = False
+        forget_local_calendars()
+    found = None if uncommitted else _calendars.get(key)
     if found is not None:
         return found
     rows = list(
@@ -208,8 +227,9 @@ def calendar_for(nation: str, *, area: Area | None = None) -> WorkingCalendar:
         added=frozenset(d for d, a in decided.items() if a == OverrideAction.ADD_NON_WORKING),
         removed=frozenset(d for d, a in decided.items() if a == OverrideAction.REMOVE_NON_WORKING),
     )
-    with _lock:
-        _calendars[key] = calendar
+    if not uncommitted:
+        with _lock:
+            _calendars[key] = calendar
     return calendar
 
 

@@ -19,17 +19,18 @@ from __future__ import annotations
 import logging
 import traceback
 import uuid
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, InterfaceError, OperationalError, connections, transaction
-from django.db.models import F
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, connections, transaction
 
 from escalation.kinds import Kind, Rung, due_query_kinds, get_kind
 from escalation.models import (
     OPEN_STATUSES,
+    Basis,
     ClaimState,
     Deadline,
     DeadlineEvent,
@@ -42,7 +43,7 @@ from escalation.policies import EffectivePolicy, compute_due, resolve_policy
 from escalation.services import apply_due_policies
 from safeguarding.accounts.models import User
 from safeguarding.notifications.models import Priority
-from safeguarding.notifications.services import notify
+from safeguarding.notifications.services import Notice, notify_many
 from safeguarding.queue import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
@@ -51,18 +52,6 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 # How many times a batch is retried in-process after its database connection broke.
 CONNECTION_RETRIES = 3
-RELEASE_FIELDS = [
-    "status",
-    "breached_at",
-    "escalation_level",
-    "next_action_at",
-    "claim_state",
-    "claim_token",
-    "lease_expires_at",
-    "attempts",
-    "last_error",
-    "updated_at",
-]
 
 
 def lease_duration() -> timedelta:
@@ -107,19 +96,29 @@ def reclaim_expired_leases(*, now: datetime, limit: int = 10_000) -> int:
 
 
 def claim_batch(*, now: datetime, size: int, lease: timedelta) -> Batch | None:
-    """Claim up to ``size`` due rows (call inside a transaction; the caller enqueues on commit)."""
-    ids = list(
+    """Claim up to ``size`` due rows, oldest first (call inside a transaction; the caller enqueues on commit).
+
+    One statement locks and marks the rows (``UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED LIMIT n)``):
+    rows another sweeper holds are skipped, never waited for; it walks ``deadline_claimable_idx``.
+    """
+    candidates = (
         Deadline.objects.select_for_update(skip_locked=True)
         .filter(claim_state=ClaimState.IDLE, next_action_at__lte=now, attempts__lt=MAX_ATTEMPTS)
         .order_by("next_action_at")
-        .values_list("pk", flat=True)[:size]
+        .values("pk")[:size]
     )
+    select_sql, select_params = candidates.query.sql_with_params()
+    token = uuid.uuid4()
+    table = Deadline._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'UPDATE "{table}" SET "claim_state" = %s, "claim_token" = %s, "lease_expires_at" = %s, '  # noqa: S608
+            f'"attempts" = "attempts" + 1 WHERE "id" IN ({select_sql}) RETURNING "id"',
+            [ClaimState.CLAIMED, token, now + lease, *select_params],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
     if not ids:
         return None
-    token = uuid.uuid4()
-    Deadline.objects.filter(pk__in=ids).update(
-        claim_state=ClaimState.CLAIMED, claim_token=token, lease_expires_at=now + lease, attempts=F("attempts") + 1
-    )
     return Batch(ids=[str(pk) for pk in ids], token=str(token), now=now)
 
 
@@ -156,11 +155,13 @@ def deadline_sweep(
 
 
 class _PolicyMemo:
-    """Grace-period policies looked up once per batch, not once per row."""
+    """Grace periods worked out once per batch, not once per row: every row of a batch shares the sweep's ``now``,
+    so rows with the same policy, area, nation (and business hours) share their next rung's time."""
 
     def __init__(self, now: datetime) -> None:
         self.now = now
         self._found: dict[tuple[str, object], EffectivePolicy] = {}
+        self._times: dict[tuple[object, ...], datetime] = {}
 
     def get(self, key: str, deadline: Deadline) -> EffectivePolicy:
         memo_key = (key, deadline.area_id)
@@ -168,11 +169,29 @@ class _PolicyMemo:
             self._found[memo_key] = resolve_policy(key=key, area=deadline.area, at=self.now)
         return self._found[memo_key]
 
+    def grace_end(self, key: str, deadline: Deadline) -> datetime:
+        policy = self.get(key, deadline)
+        hours_of = deadline.holder_agency_id if policy.basis == Basis.WORKING_HOURS else None
+        memo_key = (key, deadline.area_id, deadline.nation, hours_of)
+        if memo_key not in self._times:
+            self._times[memo_key] = compute_due(
+                start=self.now,
+                basis=policy.basis,
+                amount=policy.amount,
+                nation=deadline.nation,
+                area=deadline.area,
+                hours_of=deadline.holder_agency,
+            )
+        return self._times[memo_key]
+
 
 @dataclass
 class _Effects:
+    """A batch's writes, made together at the end of its transaction (a few statements, not a few per row)."""
+
     events: list[DeadlineEvent] = field(default_factory=list)
     recipients: list[DeadlineRecipient] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
 
     def event(
         self, deadline: Deadline, event_type: str, *, at: datetime, level: int, rung: str = "", detail: str = ""
@@ -196,15 +215,7 @@ def _rung_time(deadline: Deadline, rung: Rung, *, now: datetime, policies: _Poli
     if rung.grace is not None:
         return now + rung.grace
     if rung.grace_policy_key:
-        policy = policies.get(rung.grace_policy_key, deadline)
-        return compute_due(
-            start=now,
-            basis=policy.basis,
-            amount=policy.amount,
-            nation=deadline.nation,
-            area=deadline.area,
-            hours_of=deadline.holder_agency,
-        )
+        return policies.grace_end(rung.grace_policy_key, deadline)
     return now
 
 
@@ -216,14 +227,15 @@ def _tell(
         title = f"Overdue: {label} ({deadline.reference})"
     else:
         title = f"Escalated to you ({rung.label.lower()}): overdue {label} ({deadline.reference})"
-    notify(
-        recipients=users,
-        kind="deadline_overdue" if level == 1 else "deadline_escalated",
-        title=title,
-        target=deadline,
-        priority=Priority.HIGH,
-        dedupe_key=f"deadline:{deadline.pk}:{deadline.cycle}:level:{level}",
-        now=now,
+    effects.notices.append(
+        Notice(
+            recipients=users,
+            kind="deadline_overdue" if level == 1 else "deadline_escalated",
+            title=title,
+            target=deadline,
+            priority=Priority.HIGH,
+            dedupe_key=f"deadline:{deadline.pk}:{deadline.cycle}:level:{level}",
+        )
     )
     effects.recipients.extend(
         DeadlineRecipient(deadline=deadline, cycle=deadline.cycle, level=level, rung=rung.key, user=u, notified_at=now)
@@ -269,13 +281,26 @@ def _fire_row(deadline: Deadline, *, now: datetime, effects: _Effects, policies:
     return True
 
 
-def _release(deadline: Deadline, now: datetime) -> None:
-    deadline.claim_state = ClaimState.IDLE
-    deadline.claim_token = None
-    deadline.lease_expires_at = None
-    deadline.attempts = 0
-    deadline.last_error = ""
-    deadline.updated_at = now
+def _save_and_release(rows: Sequence[Deadline], now: datetime) -> None:
+    """Write each row's new state and hand it back (idle, no lease). Rows of a batch mostly share their new state,
+    so they are grouped: one UPDATE per distinct state rather than one per row."""
+    groups: dict[tuple[object, ...], list[uuid.UUID]] = defaultdict(list)
+    for deadline in rows:
+        state = (deadline.status, deadline.breached_at, deadline.escalation_level, deadline.next_action_at)
+        groups[state].append(deadline.pk)
+    for (status, breached_at, level, next_action_at), pks in groups.items():
+        Deadline.objects.filter(pk__in=pks).update(
+            status=status,
+            breached_at=breached_at,
+            escalation_level=level,
+            next_action_at=next_action_at,
+            claim_state=ClaimState.IDLE,
+            claim_token=None,
+            lease_expires_at=None,
+            attempts=0,
+            last_error="",
+            updated_at=now,
+        )
 
 
 def _fire_batch(*, ids: Sequence[str], now: datetime, token: str) -> int:
@@ -291,20 +316,20 @@ def _fire_batch(*, ids: Sequence[str], now: datetime, token: str) -> int:
         fired = 0
         for deadline in rows:
             fired += _fire_row(deadline, now=now, effects=effects, policies=policies)
-            _release(deadline, now)
+        notify_many(notices=effects.notices, now=now)
         DeadlineEvent.objects.bulk_create(effects.events)
         DeadlineRecipient.objects.bulk_create(effects.recipients)
-        Deadline.objects.bulk_update(rows, RELEASE_FIELDS, batch_size=1000)
+        _save_and_release(rows, now)
     return fired
 
 
 def _drop_broken_connections() -> None:
     """Close connections after a connection error, so the retry opens a fresh one."""
-    for connection in connections.all(initialized_only=True):
-        if connection.in_atomic_block:
+    for alias in connections.all(initialized_only=True):
+        if alias.in_atomic_block:
             continue
         try:
-            connection.close()
+            alias.close()
         except Exception:  # closing an already broken connection may itself fail
             logger.debug("closing a broken connection failed", exc_info=True)
 

@@ -153,7 +153,9 @@ DEADLINE_HISTORY_FIELDS = [
 class Deadline(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(max_length=60)
-    subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    # Foreign keys below without their own index are covered by a composite index, or are never filtered on: each
+    # index costs every claim and release (the sweep's UPDATEs cannot be HOT), so only queried ones are kept.
+    subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+", db_index=False)
     subject_id = models.CharField(max_length=64)
     subject = GenericForeignKey("subject_type", "subject_id")
     area = models.ForeignKey("safeguarding.Area", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
@@ -165,6 +167,7 @@ class Deadline(models.Model):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
+        db_index=False,
         related_name="deadlines",
         help_text="The policy version used (blank: the national default in code, or a fixed time).",
     )
@@ -181,21 +184,31 @@ class Deadline(models.Model):
     # notifies again, while a redelivered task within one cycle cannot.
     cycle = models.PositiveSmallIntegerField(default=0)
     holder_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="held_deadlines"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        db_index=False,
+        related_name="held_deadlines",
     )
     holder_agency = models.ForeignKey(
-        "safeguarding.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="held_deadlines"
+        "safeguarding.Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        db_index=False,
+        related_name="held_deadlines",
     )
     holder_role = models.CharField(max_length=40, blank=True)
     reason_for_delay = models.TextField(blank=True)
     reason_recorded_at = models.DateTimeField(null=True, blank=True)
     reason_recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, db_index=False, related_name="+"
     )
     breached_at = models.DateTimeField(null=True, blank=True)
     met_at = models.DateTimeField(null=True, blank=True)
     met_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, db_index=False, related_name="+"
     )
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.TextField(blank=True)

@@ -21,7 +21,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from escalation.calendar import ENGLAND_AND_WALES, invalidate_calendars
+from escalation.calendar import ENGLAND_AND_WALES, calendar_changing, invalidate_calendars
 from escalation.kinds import Kind, get_kind
 from escalation.models import (
     OPEN_STATUSES,
@@ -435,6 +435,8 @@ def calendar_override_delete(*, override: CalendarOverride) -> None:
 
 
 def _after_calendar_change(*, nation: str, area: Area | None) -> None:
-    invalidate_calendars()  # this transaction must read the new rows
+    # Until this transaction ends, this thread reads calendars afresh (with the uncommitted change) and caches none,
+    # so a rollback leaves nothing stale; on commit every process drops its copy.
+    calendar_changing()
     _recompute_for_calendar(nation=nation, area=area, now=timezone.now())
-    transaction.on_commit(invalidate_calendars)  # and every process must drop its copy once they are visible
+    transaction.on_commit(invalidate_calendars)

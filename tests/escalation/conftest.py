@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from escalation.calendar import LONDON
+from escalation import calendar
+from escalation.calendar import LONDON, forget_local_calendars
 from escalation.engine import deadline_sweep, fire_deadlines, fire_due_query
 from safeguarding.accounts.models import User
 from safeguarding.organisations import services as org
@@ -17,6 +18,13 @@ from safeguarding.organisations.models import Agency, Area, Position
 from safeguarding.roles import Role
 from tests.clocktestapp.models import Subject
 from tests.factories import AgencyFactory, AreaFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendars() -> None:
+    """Calendars are cached per process; a test's overrides roll back with its transaction, so start afresh."""
+    calendar._changing.active = False
+    forget_local_calendars()
 
 
 @dataclass

@@ -195,3 +195,22 @@ def test_add_working_hours_uses_the_agencys_business_hours_and_nation() -> None:
     start = datetime(2026, 6, 12, 11, 0, tzinfo=LONDON)
     # One hour on Friday, Monday 15 June is Scotland's ad hoc holiday, three more hours on Tuesday.
     assert add_working_hours(start, 4, hours) == datetime(2026, 6, 16, 11, 0, tzinfo=LONDON)
+
+
+def test_a_rolled_back_override_leaves_no_stale_calendar_in_the_process() -> None:
+    from django.db import transaction
+
+    seen_inside: list[bool] = []
+
+    @transaction.atomic
+    def save_then_fail() -> None:
+        services.calendar_override_save(
+            nation=ENGLAND_AND_WALES, day=d("2026-06-15"), action=OverrideAction.ADD_NON_WORKING, reason="Closure"
+        )
+        seen_inside.append(is_working_day(d("2026-06-15"), ENGLAND_AND_WALES))
+        raise RuntimeError("the admin save failed after the service")
+
+    with pytest.raises(RuntimeError):
+        save_then_fail()
+    assert seen_inside == [False]
+    assert is_working_day(d("2026-06-15"), ENGLAND_AND_WALES)

@@ -291,3 +291,17 @@ def test_claim_tokens_are_fresh_per_batch(cast: Cast) -> None:
     batches = deadline_sweep(now=uk("2026-06-16 00:01"), batch_size=1, enqueue=False).batches
     tokens = {uuid.UUID(b.token) for b in batches}
     assert len(tokens) == 3
+
+
+def test_the_change_history_records_business_changes_but_not_claims(cast: Cast) -> None:
+    from django.apps import apps
+
+    changes = apps.get_model("escalation", "DeadlineChange").objects
+    deadline = start(cast)
+    assert list(changes.filter(pgh_obj=deadline).values_list("pgh_label", flat=True)) == ["insert"]
+    now = uk("2026-06-16 00:01")
+    batch = deadline_sweep(now=now, enqueue=False).batches[0]
+    assert changes.filter(pgh_obj=deadline).count() == 1  # claiming is bookkeeping, not history
+    fire_deadlines(ids=batch.ids, now=now, token=batch.token)
+    latest = changes.filter(pgh_obj=deadline).order_by("pgh_id").last()
+    assert latest.pgh_label == "update" and latest.status == DeadlineStatus.BREACHED and latest.escalation_level == 1

@@ -195,3 +195,18 @@ def test_subjects_of_any_model_get_deadlines_through_a_generic_relation(cast: Ca
     deadline = services.start_clock(subject=cast.subject(), kind="clocktest_response", holder_user=cast.practitioner)
     assert deadline.subject_type == ContentType.objects.get_for_model(Subject)
     assert deadline.subject == Subject.objects.get()
+
+
+def test_tracked_actions_meet_or_cancel_their_due_clock_as_they_change(cast: Cast) -> None:
+    from escalation.wiring import ACTION_DUE, _on_action_change
+
+    done, dropped = cast.subject("A-1"), cast.subject("A-2")  # stand-ins for plan or meeting actions
+    for action in (done, dropped):
+        services.start_clock(subject=action, kind=ACTION_DUE, holder_user=cast.practitioner)
+    done.completed_by = cast.practitioner  # type: ignore[attr-defined]
+    dropped.cancelled_reason = "Duplicate of another action"  # type: ignore[attr-defined]
+    _on_action_change(done, "completed")
+    _on_action_change(dropped, "cancelled")
+    statuses = dict(Deadline.objects.values_list("subject_id", "status"))
+    assert statuses == {str(done.pk): DeadlineStatus.MET, str(dropped.pk): DeadlineStatus.CANCELLED}
+    assert Deadline.objects.get(subject_id=str(done.pk)).met_by == cast.practitioner

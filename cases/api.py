@@ -266,17 +266,18 @@ class CaseChronology(CaseNestedList):
         return Response(s.ChronologyEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
 
 
-class CaseEnquiry(ApiView):
-    def _enquiry(self, request: Request, pk: str) -> Any:
-        case, _ = visible_case(request, pk, min_scope=Scope.FULL)
-        enquiry = case.enquiries.select_related("lead_agency").order_by("-started_at").first()
-        if enquiry is None:
-            raise Http404("Not found")
-        return enquiry
+def current_enquiry(request: Request, pk: str) -> Any:
+    case, _ = visible_case(request, pk, min_scope=Scope.FULL)
+    enquiry = case.enquiries.select_related("lead_agency").order_by("-started_at").first()
+    if enquiry is None:
+        raise Http404("Not found")
+    return enquiry
 
+
+class CaseEnquiry(ApiView):
     @extend_schema(responses=s.EnquirySerializer, summary="The case's current enquiry")
     def get(self, request: Request, pk: str) -> Response:
-        enquiry = self._enquiry(request, pk)
+        enquiry = current_enquiry(request, pk)
         return with_etag(Response(s.EnquirySerializer(enquiry).data), enquiry)
 
     @extend_schema(
@@ -286,7 +287,7 @@ class CaseEnquiry(ApiView):
         summary="Update the enquiry (its lead agency or the local authority; If-Match)",
     )
     def patch(self, request: Request, pk: str) -> Response:
-        enquiry = self._enquiry(request, pk)
+        enquiry = current_enquiry(request, pk)
         version = check_if_match(request, enquiry)
         body = s.EnquiryUpdateSerializer(data=request.data, partial=True)
         body.is_valid(raise_exception=True)
@@ -296,7 +297,7 @@ class CaseEnquiry(ApiView):
         return with_etag(Response(s.EnquirySerializer(enquiry).data), enquiry)
 
 
-class CaseEnquiryConclude(CaseEnquiry):
+class CaseEnquiryConclude(ApiView):
     @extend_schema(
         request=None,
         responses=s.EnquirySerializer,
@@ -304,11 +305,9 @@ class CaseEnquiryConclude(CaseEnquiry):
     )
     def post(self, request: Request, pk: str) -> Response:
         enquiry = services.enquiry_conclude(
-            enquiry=self._enquiry(request, pk), by=_user(request), notes=str(dict(request.data).get("notes", ""))
+            enquiry=current_enquiry(request, pk), by=_user(request), notes=str(dict(request.data).get("notes", ""))
         )
         return with_etag(Response(s.EnquirySerializer(enquiry).data), enquiry)
-
-    get = patch = None  # type: ignore[assignment]
 
 
 class CasePlans(CaseNestedList):

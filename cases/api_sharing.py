@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -212,7 +212,26 @@ class CaseSharingDecisionRevoke(ApiView):
 
 
 class CaseVisibility(ApiView):
-    @extend_schema(summary="Who can see this case and why (owning agency only)")
+    @extend_schema(
+        summary="Who can see this case and why (owning agency only)",
+        responses=inline_serializer(
+            "CaseVisibility",
+            {
+                "owning_agency": serializers.DictField(),
+                "recipients": inline_serializer(
+                    "CaseVisibilityRecipient",
+                    {
+                        "recipient": serializers.CharField(),
+                        "kind": serializers.ChoiceField(["agency", "user"]),
+                        "scope": serializers.CharField(allow_null=True),
+                        "expires_at": serializers.DateTimeField(allow_null=True),
+                        "decisions": DecisionSerializer(many=True),
+                    },
+                    many=True,
+                ),
+            },
+        ),
+    )
     def get(self, request: Request, pk: str) -> Response:
         case, scope = visible_case(request, pk)
         if scope != Scope.OWNER:

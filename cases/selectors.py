@@ -8,8 +8,8 @@ from live grants. The scope a user holds on a case decides which fields and sub-
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
 import unicodedata
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet

@@ -343,7 +343,14 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "TriStateEnum": "cases.codes.TriState",
+        "CaseStatusEnum": "cases.models.cases.CaseStatus",
+        "EnquiryStatusEnum": "cases.models.enquiries.EnquiryStatus",
+        "PlanStatusEnum": "cases.models.enquiries.PlanStatus",
+        "ActionStatusEnum": "safeguarding.actions.models.ActionStatus",
+        "DeadlineStatusEnum": "escalation.models.DeadlineStatus",
+    },
     "DISABLE_ERRORS_AND_WARNINGS": True,
 }
 

@@ -32,8 +32,8 @@ def enquiry_edit(request: HttpRequest, pk: Any) -> HttpResponse:
     if enquiry is None:
         raise Http404("Not found")
     initial = {name: getattr(enquiry, name) for name in ENQUIRY_FIELDS}
-    initial["advocacy_support"] = "" if enquiry.advocacy_support is None else (
-        "yes" if enquiry.advocacy_support else "no"
+    initial["advocacy_support"] = (
+        "" if enquiry.advocacy_support is None else ("yes" if enquiry.advocacy_support else "no")
     )
     form = f.EnquiryForm(request.POST or None, initial={**initial, "version": enquiry.version})
     if request.method == "POST" and form.is_valid():

@@ -28,8 +28,8 @@ from cases.models import (
     SafeguardingPlan,
 )
 from safeguarding.accounts.models import User
+from safeguarding.actions.services import action_visibility
 from safeguarding.audit.services import record_access, record_denied
-from safeguarding.organisations.selectors import agency_of
 from safeguarding.roles import reaches_case_data
 from safeguarding.sharing import selectors as sharing
 
@@ -61,17 +61,26 @@ def _own_agency_id(user: User) -> Any:
     return membership.agency_id
 
 
-def case_visibility_q(user: User) -> Q:
+GRANT_SCOPE = {Scope.SUMMARY: "summary", Scope.FULL: "full", Scope.CONTRIBUTE: "contribute"}
+
+
+def case_visibility_q(user: User, min_scope: Scope = Scope.SUMMARY) -> Q:
     own = _own_agency_id(user)
     condition = Q(owning_agency_id=own) if own is not None else Q(pk__in=[])
-    return condition | sharing.grant_visibility_q(Case, user)
+    if min_scope == Scope.OWNER:
+        return condition
+    return condition | sharing.grant_visibility_q(Case, user, min_scope=GRANT_SCOPE[min_scope])
 
 
-def case_list_for_user(*, user: User) -> QuerySet[Case]:
-    """Every case ``user`` may see (any scope). Inactive and anonymous users see nothing."""
+def case_list_for_user(*, user: User, min_scope: Scope = Scope.SUMMARY) -> QuerySet[Case]:
+    """Every case ``user`` may see (at ``min_scope`` or wider). Inactive and anonymous users see nothing.
+
+    Sub-resources (chronology, enquiry, plans, assessments, attachments) are read through
+    ``case_list_for_user(user=…, min_scope=Scope.FULL)``: a summary grantee sees none of them.
+    """
     if not user.is_authenticated or not user.is_active:
         return Case.objects.none()
-    return Case.objects.filter(case_visibility_q(user))
+    return Case.objects.filter(case_visibility_q(user, min_scope))
 
 
 def case_scope_for_user(*, user: User, case: Case) -> Scope | None:
@@ -165,36 +174,32 @@ def chronology_for_case(*, case: Case) -> QuerySet[ChronologyEntry]:
 
 
 def chronology_list_for_user(*, user: User) -> QuerySet[ChronologyEntry]:
-    return ChronologyEntry.objects.filter(case__in=case_list_for_user(user=user))
+    return ChronologyEntry.objects.filter(case__in=case_list_for_user(user=user, min_scope=Scope.FULL))
 
 
 def concern_list_for_user(*, user: User) -> QuerySet[Concern]:
-    return Concern.objects.filter(case__in=case_list_for_user(user=user))
+    return Concern.objects.filter(case__in=case_list_for_user(user=user, min_scope=Scope.FULL))
 
 
 def enquiry_list_for_user(*, user: User) -> QuerySet[Enquiry]:
-    return Enquiry.objects.filter(case__in=case_list_for_user(user=user))
+    return Enquiry.objects.filter(case__in=case_list_for_user(user=user, min_scope=Scope.FULL))
 
 
 def plan_list_for_user(*, user: User) -> QuerySet[SafeguardingPlan]:
-    return SafeguardingPlan.objects.filter(case__in=case_list_for_user(user=user))
+    return SafeguardingPlan.objects.filter(case__in=case_list_for_user(user=user, min_scope=Scope.FULL))
 
 
 def plan_action_list_for_user(*, user: User) -> QuerySet[PlanAction]:
-    """An action is visible to its owner agency and to those who can see its plan's case."""
-    agency = agency_of(user)
-    condition = Q(plan__case__in=case_list_for_user(user=user))
-    if agency is not None and user.is_active:
-        condition |= Q(owner_agency=agency)
-    return PlanAction.objects.filter(condition)
+    """An action is visible to its owner agency (case-working roles) and to those who can see its plan."""
+    return action_visibility(PlanAction, SafeguardingPlan)(user)
 
 
 def capacity_list_for_user(*, user: User) -> QuerySet[CapacityAssessment]:
-    return CapacityAssessment.objects.filter(case__in=case_list_for_user(user=user))
+    return CapacityAssessment.objects.filter(case__in=case_list_for_user(user=user, min_scope=Scope.FULL))
 
 
 def dash_list_for_user(*, user: User) -> QuerySet[DashAssessment]:
-    return DashAssessment.objects.filter(case__in=case_list_for_user(user=user))
+    return DashAssessment.objects.filter(case__in=case_list_for_user(user=user, min_scope=Scope.FULL))
 
 
 # --- search ----------------------------------------------------------------------------------------------------

@@ -108,6 +108,12 @@ def register() -> None:
         DashAssessment, lambda u: selectors.dash_list_for_user(user=u), url=lambda d: case_url(d.case)
     )
     registry.register_action_kind(PlanAction, label="Safeguarding plan actions")
+    registry.register_attachment_parent(
+        ChronologyEntry,
+        may_attach=lambda user, entry: (
+            (selectors.case_scope_for_user(user=user, case=entry.case) or 0) >= selectors.Scope.CONTRIBUTE
+        ),
+    )
     register_shareable(
         Shareable(
             model=Case,

@@ -117,6 +117,7 @@ MIDDLEWARE = [
     "safeguarding.web.middleware.HistoryContextMiddleware",
     "safeguarding.web.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "safeguarding.web.errors.ServiceErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

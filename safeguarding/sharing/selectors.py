@@ -26,22 +26,26 @@ def _reached(user: User) -> tuple[list[int], bool]:
     return user_group_ids(user), reaches_case_data(user.roles)
 
 
-def grant_visibility_q(model: type[models.Model], user: User, *, now: datetime | None = None) -> Q:
-    """The grant half of ``model``'s visibility rule: a live group grant for the user's agency or a named grant."""
+def grant_visibility_q(
+    model: type[models.Model], user: User, *, now: datetime | None = None, min_scope: str = Scope.SUMMARY
+) -> Q:
+    """The grant half of ``model``'s visibility rule: a live group grant for the user's agency or a named grant
+    (of at least ``min_scope``: sub-resources such as the chronology need ``full``)."""
     shareable = shareable_for(model)
     now = now or timezone.now()
     groups, named = _reached(user)
+    live: dict[str, Any] = {"content_object": OuterRef("pk"), "expires_at__gt": now}
+    if min_scope != Scope.SUMMARY:
+        live["permission__codename__in"] = [
+            codename
+            for scope, codename in shareable.codenames.items()
+            if SCOPE_ORDER[Scope(scope)] >= SCOPE_ORDER[Scope(min_scope)]
+        ]
     condition = Q(pk__in=[])
     if groups:
-        via_group = shareable.group_grant_model._default_manager.filter(
-            content_object=OuterRef("pk"), group_id__in=groups, expires_at__gt=now
-        )
-        condition |= Q(Exists(via_group))
+        condition |= Q(Exists(shareable.group_grant_model._default_manager.filter(group_id__in=groups, **live)))
     if named:
-        via_user = shareable.user_grant_model._default_manager.filter(
-            content_object=OuterRef("pk"), user=user, expires_at__gt=now
-        )
-        condition |= Q(Exists(via_user))
+        condition |= Q(Exists(shareable.user_grant_model._default_manager.filter(user=user, **live)))
     return condition
 
 

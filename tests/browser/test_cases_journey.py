@@ -10,7 +10,7 @@ from tests.browser.conftest import Journey
 from tests.cases.factories import World
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "audit"])
 
 
 def test_a_practitioner_logs_a_concern_page_by_page_and_lands_on_the_case(journey: Journey) -> None:

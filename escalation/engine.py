@@ -10,8 +10,10 @@
    then hands the row back (idle, ``next_action_at`` = the next rung's time, or none). All of a row's effects commit
    in the same transaction as its new state, so a redelivered task (``acks_late`` + ``reject_on_worker_lost``) or a
    second sweeper finds nothing left to do; notifications also carry unique keys (``deadline:{id}:{cycle}:level:{n}``).
-3. **Recovery**: if the worker dies or the broker loses the message, the row stays claimed until its lease expires;
-   the next sweep reclaims it and fires it. Nothing waits in the broker: no ETAs, no countdowns.
+3. **Recovery**: a worker that dies mid-task has its message delivered again (``reject_on_worker_lost``); a message
+   the broker loses leaves its rows claimed until the lease expires, when the next sweep reclaims and fires them.
+   Nothing waits in the broker: no ETAs, no countdowns. ``attempts`` counts failed firings (not claims); a row that
+   fails ``MAX_ATTEMPTS`` times is parked with its ``last_error`` for someone to look at.
 """
 
 from __future__ import annotations

@@ -99,9 +99,9 @@ INSTALLED_APPS = [
     "reviews",
 ]
 if TESTING:
-    # A small test-only app that exercises every registry (parents, actions, panels, leaver work) the way the
-    # domain apps will. Never installed outside the test suite.
-    INSTALLED_APPS.append("tests.testapp")
+    # Small test-only apps that exercise every registry (parents, actions, panels, leaver work) and the clock
+    # engine the way the domain apps do. Never installed outside the test suite.
+    INSTALLED_APPS += ["tests.testapp", "tests.clocktestapp"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -373,8 +373,14 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "beat-heartbeat": {"task": "safeguarding.tasks.beat_heartbeat", "schedule": 30.0},
     "audit-chain": {"task": "safeguarding.tasks.chain_access_log", "schedule": 15.0},
+    # The clock engine: claim due deadlines and hand them to workers in batches (escalation/engine.py).
+    "clock-sweep": {"task": "escalation.tasks.sweep", "schedule": float(env_int("CLOCKS_SWEEP_SECONDS", 60))},
 }
 BEAT_HEARTBEAT_KEY = "sg:beat:heartbeat"
+# Clock engine: a claimed batch's lease (longer than CELERY_TASK_TIME_LIMIT, so a live task keeps its rows) and
+# the number of deadlines per batch task.
+CLOCKS_LEASE_SECONDS = env_int("CLOCKS_LEASE_SECONDS", 600)
+CLOCKS_BATCH_SIZE = env_int("CLOCKS_BATCH_SIZE", 500)
 
 LOGGING = {
     "version": 1,

@@ -10,8 +10,10 @@
    then hands the row back (idle, ``next_action_at`` = the next rung's time, or none). All of a row's effects commit
    in the same transaction as its new state, so a redelivered task (``acks_late`` + ``reject_on_worker_lost``) or a
    second sweeper finds nothing left to do; notifications also carry unique keys (``deadline:{id}:{cycle}:level:{n}``).
-3. **Recovery**: if the worker dies or the broker loses the message, the row stays claimed until its lease expires;
-   the next sweep reclaims it and fires it. Nothing waits in the broker: no ETAs, no countdowns.
+3. **Recovery**: a worker that dies mid-task has its message delivered again (``reject_on_worker_lost``); a message
+   the broker loses leaves its rows claimed until the lease expires, when the next sweep reclaims and fires them.
+   Nothing waits in the broker: no ETAs, no countdowns. ``attempts`` counts failed firings (not claims); a row that
+   fails ``MAX_ATTEMPTS`` times is parked with its ``last_error`` for someone to look at.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, connections, transaction
+from django.db.models import F
+from django.utils import timezone
 
 from escalation.kinds import Kind, Rung, due_query_kinds, get_kind
 from escalation.models import (
@@ -38,6 +42,7 @@ from escalation.models import (
     DeadlineStatus,
     DueItemFiring,
     EventType,
+    FiringDelivery,
 )
 from escalation.policies import EffectivePolicy, compute_due, resolve_policy
 from escalation.services import apply_due_policies
@@ -48,8 +53,10 @@ from safeguarding.queue import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
-# A row that failed this many claims in a row is left alone (and logged) until someone looks at ``last_error``.
+# A row that failed to fire this many times in a row is left alone (and logged) until someone reads ``last_error``.
 MAX_ATTEMPTS = 5
+# A batch whose worker died this many times gives up; its rows come back when their lease expires.
+MAX_DELIVERIES = 3
 # How many times a batch is retried in-process after its database connection broke.
 CONNECTION_RETRIES = 3
 
@@ -112,8 +119,8 @@ def claim_batch(*, now: datetime, size: int, lease: timedelta) -> Batch | None:
     table = Deadline._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f'UPDATE "{table}" SET "claim_state" = %s, "claim_token" = %s, "lease_expires_at" = %s, '  # noqa: S608
-            f'"attempts" = "attempts" + 1 WHERE "id" IN ({select_sql}) RETURNING "id"',
+            f'UPDATE "{table}" SET "claim_state" = %s, "claim_token" = %s, "lease_expires_at" = %s '  # noqa: S608
+            f'WHERE "id" IN ({select_sql}) RETURNING "id"',
             [ClaimState.CLAIMED, token, now + lease, *select_params],
         )
         ids = [row[0] for row in cursor.fetchall()]
@@ -132,6 +139,7 @@ def deadline_sweep(
     result = SweepResult()
     result.policies_applied = apply_due_policies(now=now)
     result.reclaimed = reclaim_expired_leases(now=now)
+    forget_old_deliveries(now=now)
     size = batch_size or default_batch_size()
     lease = lease_duration()
     while max_batches is None or len(result.batches) < max_batches:
@@ -337,10 +345,40 @@ def _drop_broken_connections() -> None:
 def fire_deadlines(*, ids: Sequence[str], now: datetime, token: str) -> int:
     """Fire one claimed batch (the task's body). Safe to run twice: rows already handled are skipped.
 
-    A broken database connection (restart, ``pg_terminate_backend``) retries the batch on a fresh connection; any
-    other error fires the rows one by one so one bad row cannot hold up the rest (it keeps its claim, its error is
-    recorded, and the sweep retries it when the lease expires).
+    First delivery: the whole batch in one transaction. A broken database connection (restart,
+    ``pg_terminate_backend``) retries it on a fresh connection; any other error fires the rows one by one, so one
+    bad row cannot hold up the rest (it keeps its claim, its error and a failed attempt are recorded, and the sweep
+    retries it when the lease expires; after ``MAX_ATTEMPTS`` failures it is parked).
+
+    A redelivery means the worker died during an earlier delivery (``reject_on_worker_lost``): the rows are then
+    fired one per transaction, each named as the suspect before it starts, so the next delivery steps over a row
+    that kills its worker; after ``MAX_DELIVERIES`` the message gives up and the lease brings the rows back.
     """
+    deliveries, suspect = _count_delivery(token)
+    if deliveries > MAX_DELIVERIES:
+        _record_failure_of(ids, token, f"worker lost {deliveries - 1} times while firing this batch")
+        return 0
+    if deliveries > 1:
+        logger.warning("batch %s delivered again (%d): firing its rows one at a time", token, deliveries)
+        return _fire_carefully(ids=ids, now=now, token=token, suspect=suspect)
+    return _fire_with_retries(ids=ids, now=now, token=token)
+
+
+def _count_delivery(token: str) -> tuple[int, str | None]:
+    """Count this delivery of the batch's task (committed at once, so a crash cannot undo it)."""
+    table = FiringDelivery._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO "{table}" ("token", "deliveries", "started_at") VALUES (%s, 1, %s) '  # noqa: S608
+            f'ON CONFLICT ("token") DO UPDATE SET "deliveries" = "{table}"."deliveries" + 1 '
+            'RETURNING "deliveries", "suspect_id"',
+            [token, timezone.now()],
+        )
+        deliveries, suspect = cursor.fetchone()
+    return int(deliveries), str(suspect) if suspect else None
+
+
+def _fire_with_retries(*, ids: Sequence[str], now: datetime, token: str) -> int:
     for attempt in range(1, CONNECTION_RETRIES + 1):
         try:
             return _fire_batch(ids=ids, now=now, token=token)
@@ -354,17 +392,41 @@ def fire_deadlines(*, ids: Sequence[str], now: datetime, token: str) -> int:
                 _record_failure(ids[0], token)
                 return 0
             logger.exception("a batch of %d deadline(s) failed; firing them one by one", len(ids))
-            return sum(fire_deadlines(ids=[pk], now=now, token=token) for pk in ids)
+            return sum(_fire_with_retries(ids=[pk], now=now, token=token) for pk in ids)
     return 0
+
+
+def _fire_carefully(*, ids: Sequence[str], now: datetime, token: str, suspect: str | None) -> int:
+    if suspect is not None and suspect in ids:
+        logger.error("deadline %s was firing when its worker died; it is set aside", suspect)
+        _record_failure_of([suspect], token, "the worker died while firing this deadline")
+    fired = 0
+    for pk in ids:
+        if pk == suspect:
+            continue
+        FiringDelivery.objects.filter(token=token).update(suspect_id=pk)
+        fired += _fire_with_retries(ids=[pk], now=now, token=token)
+    FiringDelivery.objects.filter(token=token).update(suspect_id=None)
+    return fired
 
 
 def _record_failure(pk: str, token: str) -> None:
     logger.exception("deadline %s failed to fire; it will be retried when its lease expires", pk)
-    error = traceback.format_exc()[-4000:]
-    Deadline.objects.filter(pk=pk, claim_token=token).update(last_error=error)
-    attempts = Deadline.objects.filter(pk=pk).values_list("attempts", flat=True).first()
-    if attempts is not None and attempts >= MAX_ATTEMPTS:
+    _record_failure_of([pk], token, traceback.format_exc())
+
+
+def _record_failure_of(ids: Sequence[str], token: str, error: str) -> None:
+    """A failed attempt: the rows keep their claim until the lease expires, then the sweep retries them."""
+    rows = Deadline.objects.filter(pk__in=list(ids), claim_token=token)
+    rows.update(last_error=error[-4000:], attempts=F("attempts") + 1)
+    for pk, attempts in rows.filter(attempts__gte=MAX_ATTEMPTS).values_list("pk", "attempts"):
         logger.error("deadline %s failed %d times and is parked: see its last_error", pk, attempts)
+
+
+def forget_old_deliveries(*, now: datetime) -> int:
+    """Delivery counts are needed only while a batch can still be delivered: a day is ample."""
+    deleted, _ = FiringDelivery.objects.filter(started_at__lt=now - timedelta(days=1)).delete()
+    return deleted
 
 
 def fire_due_query(*, kind: str, now: datetime) -> int:

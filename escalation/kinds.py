@@ -16,6 +16,11 @@ climb, which policy sets the due time and how to find a subject's area::
             area_of=lambda concern: concern.case.area,  # optional: else subject.clock_area / subject.area
         )
 
+``on_breach(*, deadline, now)`` runs inside the transaction that records the breach: whatever it writes commits with
+the breach or not at all, and anything outside the database must be enqueued with
+``safeguarding.queue.enqueue_on_commit`` so a rolled-back firing sends nothing. It is called once per breach (again
+only if the deadline is extended and breached anew).
+
 A kind may instead bring a **due-query** (an object with ``due(*, now)`` and ``fire(*, item, now)``): the sweep asks
 it for what is due and fires each item once (a ledger row per item and level makes repeats no-ops). The notification
 acknowledgement fallback is such a kind, over the platform's notifications.

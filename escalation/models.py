@@ -158,7 +158,9 @@ class Deadline(models.Model):
     subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+", db_index=False)
     subject_id = models.CharField(max_length=64)
     subject = GenericForeignKey("subject_type", "subject_id")
-    area = models.ForeignKey("safeguarding.Area", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    area = models.ForeignKey(
+        "safeguarding.Area", on_delete=models.SET_NULL, null=True, blank=True, db_index=False, related_name="+"
+    )
     nation = models.CharField(max_length=20, choices=Nation.choices)
     basis = models.CharField(max_length=20, choices=Basis.choices)
     policy_key = models.CharField(max_length=60, blank=True)
@@ -213,7 +215,9 @@ class Deadline(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.TextField(blank=True)
 
-    # Claim state and lease: the sweep's bookkeeping, separate from the business status above.
+    # Claim state and lease: the sweep's bookkeeping, separate from the business status above. ``attempts`` counts
+    # failed firings (an error, or a worker lost while firing the row), not claims: a row reclaimed because its
+    # message waited out the lease in a long queue is never parked for it.
     claim_state = models.CharField(max_length=10, choices=ClaimState.choices, default=ClaimState.IDLE)
     claim_token = models.UUIDField(null=True, blank=True)
     lease_expires_at = models.DateTimeField(null=True, blank=True)
@@ -242,7 +246,12 @@ class Deadline(models.Model):
             models.Index(fields=["subject_type", "subject_id"], name="deadline_subject_idx"),
             # "My work": what I hold, by status and due time.
             models.Index(fields=["holder_user", "status", "due_at"], name="deadline_holder_idx"),
-            models.Index(fields=["holder_agency", "status", "due_at"], name="deadline_holder_agency_idx"),
+            # "My work" for deadlines held by an agency and role rather than a person.
+            models.Index(
+                fields=["holder_agency", "status", "due_at"],
+                name="deadline_holder_agency_idx",
+                condition=models.Q(holder_user__isnull=True),
+            ),
             # The API's cursor order.
             models.Index(fields=["-created_at", "id"], name="deadline_created_idx"),
         ]
@@ -359,6 +368,21 @@ class DeadlineRecipient(models.Model):
 
     def __str__(self) -> str:
         return f"Level {self.level} to {self.user_id}"
+
+
+class FiringDelivery(models.Model):
+    """How many times a batch's task has started (one row per claim token), and the row it was firing when a
+    redelivered task works one row at a time. A worker that dies mid-task (out of memory, killed) has its message
+    delivered again; this lets the next delivery step over the row that was being fired, and give up after a few
+    deliveries, so one poisonous row can neither crash workers forever nor hold up its batch."""
+
+    token = models.UUIDField(primary_key=True)
+    deliveries = models.PositiveIntegerField(default=0)
+    suspect_id = models.UUIDField(null=True, blank=True)
+    started_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"batch {self.token}: {self.deliveries} deliveries"
 
 
 class DueItemFiring(models.Model):

@@ -119,3 +119,19 @@ def test_extending_through_the_api(cast: Cast) -> None:
 def test_the_api_is_described_in_the_openapi_schema(cast: Cast) -> None:
     schema = api_client(cast.practitioner).get("/api/schema/?format=json").json()
     assert "/api/v1/deadlines/{id}/extend/" in schema["paths"]
+
+
+def test_the_list_costs_the_same_queries_for_one_row_or_many(cast: Cast) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = api_client(cast.practitioner)
+    held(cast, "S-0")
+    client.get("/api/v1/deadlines/")  # the session's first request also records the session's activity
+    with CaptureQueriesContext(connection) as one:
+        assert len(client.get("/api/v1/deadlines/").json()["results"]) == 1
+    for n in range(1, 6):
+        held(cast, f"S-{n}")
+    with CaptureQueriesContext(connection) as many:
+        assert len(client.get("/api/v1/deadlines/").json()["results"]) == 6
+    assert len(many.captured_queries) == len(one.captured_queries)

@@ -305,3 +305,44 @@ def test_the_change_history_records_business_changes_but_not_claims(cast: Cast) 
     fire_deadlines(ids=batch.ids, now=now, token=batch.token)
     latest = changes.filter(pgh_obj=deadline).order_by("pgh_id").last()
     assert latest.pgh_label == "update" and latest.status == DeadlineStatus.BREACHED and latest.escalation_level == 1
+
+
+def test_a_row_reclaimed_because_its_message_waited_out_the_lease_is_never_parked(cast: Cast, settings) -> None:
+    settings.CLOCKS_LEASE_SECONDS = 1
+    deadline = start(cast)
+    now = uk("2026-06-16 00:01")
+    for n in range(8):  # a long queue: every message outlives its lease and the sweep re-dispatches
+        batches = deadline_sweep(now=now + timedelta(seconds=2 * n), enqueue=False).batches
+    later = now + timedelta(seconds=16)
+    assert fire_deadlines(ids=batches[0].ids, now=later, token=batches[0].token) == 1
+    deadline.refresh_from_db()
+    assert deadline.status == DeadlineStatus.BREACHED and deadline.attempts == 0
+
+
+def test_a_redelivered_batch_sets_aside_the_row_its_worker_died_on(cast: Cast) -> None:
+    from escalation.models import FiringDelivery
+
+    first, second, third = (start(cast, f"S-{n}") for n in range(3))
+    now = uk("2026-06-16 00:01")
+    batch = deadline_sweep(now=now, enqueue=False).batches[0]
+    # The first delivery died while firing the second row (what a killed worker leaves behind).
+    FiringDelivery.objects.create(token=batch.token, deliveries=1, suspect_id=second.pk)
+    assert fire_deadlines(ids=batch.ids, now=now, token=batch.token) == 2
+    for row in (first, second, third):
+        row.refresh_from_db()
+    assert first.status == third.status == DeadlineStatus.BREACHED
+    assert second.status == DeadlineStatus.PENDING and second.attempts == 1
+    assert "worker died" in second.last_error and second.claim_state == ClaimState.CLAIMED
+
+
+def test_a_batch_whose_worker_keeps_dying_gives_up_and_waits_for_its_lease(cast: Cast) -> None:
+    from escalation.models import FiringDelivery
+
+    deadline = start(cast)
+    now = uk("2026-06-16 00:01")
+    batch = deadline_sweep(now=now, enqueue=False).batches[0]
+    FiringDelivery.objects.create(token=batch.token, deliveries=3)
+    assert fire_deadlines(ids=batch.ids, now=now, token=batch.token) == 0
+    deadline.refresh_from_db()
+    assert deadline.status == DeadlineStatus.PENDING and deadline.attempts == 1
+    assert "worker lost 3 times" in deadline.last_error

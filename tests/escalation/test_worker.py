@@ -22,7 +22,7 @@ from kombu import Queue
 
 from escalation import services
 from escalation.engine import deadline_sweep
-from escalation.models import ClaimState, Deadline, DeadlineEvent, DeadlineStatus, EventType
+from escalation.models import ClaimState, Deadline, DeadlineEvent, DeadlineStatus, EventType, FiringDelivery
 from safeguarding.notifications.models import Notification
 from tests.clocktestapp.models import BreachRecord
 from tests.escalation.conftest import Cast
@@ -124,6 +124,8 @@ def test_killing_the_pool_process_mid_task_runs_the_batch_again_with_each_effect
     procs.wait_until(lambda: breached_count() == 10, timeout=30, what="the batch to run again")
     assert len(attempts_seen(procs)) == 2 and attempts_seen(procs)[1] != str(child)
     assert_each_fired_once(deadlines)
+    # Redelivered by the broker (reject_on_worker_lost), not recovered through the lease.
+    assert list(FiringDelivery.objects.values_list("deliveries", flat=True)) == [2]
 
 
 @pytest.mark.chaos

@@ -99,6 +99,6 @@ def case_closed(*, case: Any, reason: str) -> None:
             clocks.cancel_clock(subject=action, reason=reason)
 
 
-def holder_reassigned(*, case: Any, new_holder: Any) -> None:
-    """Clock holders follow the lead practitioner."""
-    clocks.reassign_holder(subjects=[case, *case.enquiries.all(), *case.plans.all()], holder_user=new_holder)
+def holder_reassigned(*, case: Any, new_holder: Any, by: Any = None) -> None:
+    """Clock holders follow the lead practitioner (enquiry and plan clocks held in the owning agency)."""
+    clocks.reassign_holder(subjects=[case, *case.enquiries.all(), *case.plans.all()], holder_user=new_holder, by=by)

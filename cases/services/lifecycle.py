@@ -525,7 +525,7 @@ def case_reassign(*, case: Case, by: User, lead_practitioner: User | None = None
         automatic=True,
     )
     if lead_practitioner is not None:
-        clocks.holder_reassigned(case=case, new_holder=lead_practitioner)
+        clocks.holder_reassigned(case=case, new_holder=lead_practitioner, by=by)
     return case
 
 

@@ -316,6 +316,7 @@ class EventType(models.TextChoices):
     REASON_RECORDED = "reason_recorded", "Reason for delay recorded"
     MET = "met", "Met"
     CANCELLED = "cancelled", "Cancelled"
+    REASSIGNED = "reassigned", "Holder changed"
 
 
 class DeadlineEvent(models.Model):

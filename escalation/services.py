@@ -13,6 +13,7 @@ Other apps call these (never the models directly). Each runs in one transaction;
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -204,6 +205,39 @@ def cancel_clock(*, subject: models.Model, kind: str | None = None, reason: str,
         deadline.save(update_fields=["status", "cancelled_at", "cancel_reason", "next_action_at", "updated_at"])
         _event(deadline, EventType.CANCELLED, at=now, by=by, detail=reason.strip())
         count += 1
+    return count
+
+
+def reassign_holder(
+    *, subjects: Iterable[models.Model], holder_user: User, by: User | None = None, kind: str | None = None
+) -> int:
+    """Open clocks on ``subjects`` follow a new holder (e.g. a case's new lead practitioner). Only clocks held by a
+    person in the new holder's agency move: a clock held by another agency stays with that agency."""
+    membership = holder_user.agency_membership
+    if membership is None:
+        raise InvalidInput.field("holder_user", "The new holder must belong to an agency")
+    now = timezone.now()
+    count = 0
+    for subject in subjects:
+        for deadline in open_deadlines_for(subject, kind).select_for_update().order_by("pk"):
+            if (
+                deadline.holder_agency_id not in (None, membership.agency_id)
+                or deadline.holder_user_id == holder_user.pk
+            ):
+                continue
+            previous = deadline.holder_user
+            deadline.holder_user = holder_user
+            deadline.holder_agency_id = membership.agency_id
+            deadline.updated_at = now
+            deadline.save(update_fields=["holder_user", "holder_agency", "updated_at"])
+            _event(
+                deadline,
+                EventType.REASSIGNED,
+                at=now,
+                by=by,
+                detail=f"From {previous.full_name if previous else 'the agency'} to {holder_user.full_name}",
+            )
+            count += 1
     return count
 
 

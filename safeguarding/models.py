@@ -25,6 +25,7 @@ from safeguarding.organisations.models import (
     Position,
     Team,
 )
+from safeguarding.sharing.models import SharingAgreement, SharingDecision
 
 __all__ = [
     "AccessChainLink",
@@ -49,6 +50,8 @@ __all__ = [
     "Priority",
     "ReassignmentItem",
     "RecoveryCode",
+    "SharingAgreement",
+    "SharingDecision",
     "Team",
     "User",
     "UserSession",

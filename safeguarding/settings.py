@@ -117,6 +117,7 @@ MIDDLEWARE = [
     "safeguarding.web.middleware.HistoryContextMiddleware",
     "safeguarding.web.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "safeguarding.web.errors.ServiceErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -343,7 +344,14 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "TriStateEnum": "cases.codes.TriState",
+        "CaseStatusEnum": "cases.models.cases.CaseStatus",
+        "EnquiryStatusEnum": "cases.models.enquiries.EnquiryStatus",
+        "PlanStatusEnum": "cases.models.enquiries.PlanStatus",
+        "ActionStatusEnum": "safeguarding.actions.models.ActionStatus",
+        "DeadlineStatusEnum": "escalation.models.DeadlineStatus",
+    },
     "DISABLE_ERRORS_AND_WARNINGS": True,
 }
 

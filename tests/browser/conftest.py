@@ -34,8 +34,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
-            # Browser tests share one Chromium per worker: keep them on one xdist worker group.
-            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.fixture(scope="session")
@@ -54,6 +52,7 @@ class Journey:
         self.base_url = base_url
         self.console_errors: list[str] = []
         self.audited: list[str] = []
+        self.others: list[Journey] = []
         page.on("console", self._console)
 
     def _console(self, message: ConsoleMessage) -> None:
@@ -81,6 +80,18 @@ class Journey:
             [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": self.base_url}]
         )
 
+    def new_user_session(self, email: str) -> Journey:
+        """A second browser (its own context) signed in as another user, checked the same way at teardown."""
+        from safeguarding.accounts.models import User
+        from tests.helpers import signed_in
+
+        context = self.page.context.browser.new_context(base_url=self.base_url)  # type: ignore[union-attr]
+        other = Journey(context.new_page(), self.base_url)
+        other.page.set_default_timeout(15_000)
+        other.use_session(signed_in(User.objects.get(email=email)))
+        self.others.append(other)
+        return other
+
     def sign_in(self, email: str, password: str = TEST_PASSWORD, totp_key: str = TEST_TOTP_KEY) -> None:
         self.goto("/accounts/sign-in/")
         self.check_accessible("sign-in")
@@ -105,4 +116,7 @@ def journey(browser: Browser, live_server: Any) -> Iterator[Journey]:
     with contextlib.suppress(PlaywrightTimeoutError):
         page.wait_for_load_state("networkidle", timeout=10_000)
     j.check_no_csp_violations()
+    for other in j.others:
+        other.check_no_csp_violations()
+        other.page.context.close()
     context.close()

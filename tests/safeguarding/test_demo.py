@@ -13,14 +13,14 @@ from safeguarding.notifications.models import Notification
 pytestmark = pytest.mark.django_db
 
 
-def test_seed_demo_twice_gives_the_same_notifications_one_needing_acknowledgement_per_lead() -> None:
+def test_seed_demo_twice_gives_the_same_notifications_some_needing_acknowledgement() -> None:
     call_command("seed_demo", "--quiet", stdout=StringIO())
     first = Notification.objects.count()
     call_command("seed_demo", "--quiet", stdout=StringIO())
     assert Notification.objects.count() == first > 0
     asha = demo_user("asha.okafor@trust.demo")
     mine = Notification.objects.filter(recipient=asha)
-    assert mine.filter(requires_ack=True, acknowledged_at=None).count() == 1
+    assert mine.filter(requires_ack=True, acknowledged_at=None).count() >= 1
     assert mine.filter(requires_ack=False).exists()
     assert not Notification.objects.filter(emailed_at__isnull=False).exists()
     assert all("Asha" not in n.title for n in mine)

@@ -1,0 +1,56 @@
+"""Writes for cases (keyword-only, typed, one transaction each). Other apps call these, never the models."""
+
+from cases.services.lifecycle import (
+    CASE_EDITABLE_FIELDS,
+    TRANSITIONS,
+    LoggedConcern,
+    allowed_transitions,
+    case_reassign,
+    case_transition,
+    case_update,
+    clean_concern,
+    concern_log,
+    record_la_decision,
+)
+from cases.services.people import person_create, person_merge, person_merge_undo, person_update
+from cases.services.work import (
+    capacity_assessment_record,
+    chronology_add,
+    chronology_add_automatic,
+    dash_record,
+    enquiry_cease,
+    enquiry_conclude,
+    enquiry_conclusion_errors,
+    enquiry_update,
+    plan_action_add,
+    plan_create,
+    plan_review,
+)
+
+__all__ = [
+    "CASE_EDITABLE_FIELDS",
+    "TRANSITIONS",
+    "LoggedConcern",
+    "allowed_transitions",
+    "capacity_assessment_record",
+    "case_reassign",
+    "case_transition",
+    "case_update",
+    "chronology_add",
+    "chronology_add_automatic",
+    "clean_concern",
+    "concern_log",
+    "dash_record",
+    "enquiry_cease",
+    "enquiry_conclude",
+    "enquiry_conclusion_errors",
+    "enquiry_update",
+    "person_create",
+    "person_merge",
+    "person_merge_undo",
+    "person_update",
+    "plan_action_add",
+    "plan_create",
+    "plan_review",
+    "record_la_decision",
+]

@@ -1,0 +1,162 @@
+"""Information-sharing decisions (domain §2.14). The decision *is* the permission: grants are derived from the live
+decisions by the engine, never written by anything else."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pghistory
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.utils import timezone
+
+from safeguarding.sharing.codes import (
+    CommonLawJustification,
+    ConditionArt9,
+    ConsentStatus,
+    DataItem,
+    Direction,
+    DpaSchedule1Condition,
+    LawfulBasisArt6,
+    OverrideReason,
+    Purpose,
+    Scope,
+    SpecialCategory,
+)
+
+
+@pghistory.track()
+class SharingDecision(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # What is shared: a registered shareable object (a case), by generic relation so the engine imports no app.
+    subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    subject_id = models.UUIDField()
+    subject = GenericForeignKey("subject_type", "subject_id")
+    owner_agency = models.ForeignKey("safeguarding.Agency", on_delete=models.PROTECT, related_name="+")
+    direction = models.CharField(max_length=10, choices=Direction.choices)
+    recipient_agency = models.ForeignKey(
+        "safeguarding.Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sharing_decisions_received",
+    )
+    recipient_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    purpose = models.CharField(max_length=30, choices=Purpose.choices)
+    purpose_detail = models.CharField(max_length=300, blank=True)
+    scope = models.CharField(max_length=12, choices=Scope.choices, blank=True)
+    data_items = ArrayField(models.CharField(max_length=30, choices=DataItem.choices), default=list, blank=True)
+    data_items_detail = models.TextField(blank=True, help_text="What exactly is shared: the minimum necessary.")
+    special_category = ArrayField(
+        models.CharField(max_length=30, choices=SpecialCategory.choices), default=list, blank=True
+    )
+    lawful_basis_art6 = models.CharField(max_length=30, choices=LawfulBasisArt6.choices, blank=True)
+    condition_art9 = models.CharField(max_length=40, choices=ConditionArt9.choices, blank=True)
+    dpa_sch1_condition = models.CharField(max_length=50, choices=DpaSchedule1Condition.choices, blank=True)
+    consent_status = models.CharField(max_length=20, choices=ConsentStatus.choices)
+    override_reason = models.CharField(max_length=40, choices=OverrideReason.choices, blank=True)
+    override_detail = models.TextField(blank=True)
+    capacity_assessment_id = models.UUIDField(
+        null=True, blank=True, help_text="The capacity assessment behind a lacks-capacity override."
+    )
+    common_law_justification = models.CharField(max_length=30, choices=CommonLawJustification.choices, blank=True)
+    rationale = models.TextField()
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(default=timezone.now)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Optional approver: the Caldicott guardian or information governance lead.",
+    )
+    adult_informed = models.BooleanField(default=False)
+    adult_informed_at = models.DateTimeField(null=True, blank=True)
+    adult_not_informed_reason = models.TextField(blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    revoked_reason = models.TextField(blank=True)
+    # Where the decision came from (a referral, a meeting invitation, an information request…): opaque to the engine.
+    source = models.CharField(max_length=40, default="manual")
+    source_id = models.CharField(max_length=64, blank=True)
+    agreement = models.ForeignKey(
+        "safeguarding.SharingAgreement", on_delete=models.PROTECT, null=True, blank=True, related_name="decisions"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-decided_at"]
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id", "decided_at"], name="decision_subject_idx"),
+            models.Index(fields=["recipient_agency", "subject_id"], name="decision_recipient_agency_idx"),
+            models.Index(fields=["recipient_user", "subject_id"], name="decision_recipient_user_idx"),
+            # Used by the expiry sweep.
+            models.Index(
+                fields=["expires_at"],
+                name="decision_expiry_idx",
+                condition=models.Q(revoked_at__isnull=True, direction="disclose"),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(recipient_agency__isnull=False) | models.Q(recipient_user__isnull=False),
+                name="decision_has_recipient",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_direction_display()} for {self.get_purpose_display()}"
+
+    def is_live(self, at: Any = None) -> bool:
+        at = at or timezone.now()
+        return (
+            self.direction == Direction.DISCLOSE
+            and self.revoked_at is None
+            and (self.expires_at is None or self.expires_at > at)
+        )
+
+    @property
+    def status(self) -> str:
+        if self.direction == Direction.REFUSE:
+            return "refused"
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at is not None and self.expires_at <= timezone.now():
+            return "expired"
+        return "live"
+
+    @property
+    def recipient_label(self) -> str:
+        if self.recipient_user_id:
+            return str(self.recipient_user)
+        return str(self.recipient_agency)
+
+
+class SharingAgreement(models.Model):
+    """An information-sharing agreement in an area: purpose, signatory agencies, review date."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    area = models.ForeignKey("safeguarding.Area", on_delete=models.PROTECT, related_name="sharing_agreements")
+    title = models.CharField(max_length=200)
+    purpose = models.CharField(max_length=30, choices=Purpose.choices)
+    signatories = models.ManyToManyField("safeguarding.Agency", related_name="sharing_agreements", blank=True)
+    review_date = models.DateField()
+    active = models.BooleanField(default=True)
+    document_reference = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["area__name", "title"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -15,13 +15,12 @@ from escalation.kinds import register_kind
 
 ENQUIRY_COMPLETION = "enquiry_completion"
 PLAN_REVIEW = "plan_review"
-PLAN_ACTION_DUE = "plan_action_due"
+ACTION_DUE = "action_due"  # the clock engine's kind for every tracked action (it stops itself on completion)
 
 
 def register() -> None:
     register_kind(ENQUIRY_COMPLETION, label="Enquiry completion", policy_key="enquiry_completion")
     register_kind(PLAN_REVIEW, label="Safeguarding plan review", policy_key="plan_review")
-    register_kind(PLAN_ACTION_DUE, label="Safeguarding plan action", policy_key="default_action_due")
 
 
 def _end_of(day: date) -> datetime:
@@ -67,25 +66,13 @@ def plan_reviewed(*, plan: Any) -> None:
 def action_scheduled(*, action: Any, area: Any) -> None:
     clocks.start_clock(
         subject=action,
-        kind=PLAN_ACTION_DUE,
+        kind=ACTION_DUE,
         policy_key="default_action_due",
         due_at=_end_of(action.due_date) if action.due_date else None,
         holder_user=action.owner_person,
         holder_agency=action.owner_agency,
         area=area,
     )
-
-
-def action_changed(action: Any, event: str) -> None:
-    """Listener on the platform's action services: completing or cancelling a plan action stops its clock."""
-    from cases.models import PlanAction
-
-    if not isinstance(action, PlanAction):
-        return
-    if event in ("completed", "verified"):
-        clocks.meet_clock(subject=action, kind=PLAN_ACTION_DUE)
-    elif event == "cancelled":
-        clocks.cancel_clock(subject=action, kind=PLAN_ACTION_DUE, reason="Action cancelled")
 
 
 def case_closed(*, case: Any, reason: str) -> None:

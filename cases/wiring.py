@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
 
@@ -12,7 +12,6 @@ if TYPE_CHECKING:
 
 from safeguarding import registry
 from safeguarding.accounts.models import User
-from safeguarding.actions.services import register_action_listener
 from safeguarding.roles import CASE_WORKING_ROLES
 from safeguarding.sharing.codes import Direction, Purpose, Scope
 from safeguarding.sharing.models import SharingDecision
@@ -73,40 +72,34 @@ def register() -> None:
     def case_url(case: Case) -> str:
         return reverse("cases:detail", args=[case.pk])
 
+    def rule(model: type, selector: Callable[[User], Any], case_of: Callable[[Any], Any], label: str = "") -> None:
+        registry.register_visibility(
+            model,
+            selector,
+            url=lambda obj: case_url(case_of(obj)),
+            label=(lambda obj: f"{label} on case {case_of(obj).reference}") if label else None,
+            owner_agency=lambda obj: case_of(obj).owning_agency_id,
+            case_id=lambda obj: case_of(obj).pk,
+        )
+
     registry.register_visibility(
-        Case, lambda u: selectors.case_list_for_user(user=u), url=case_url, label=lambda c: f"Case {c.reference}"
+        Case,
+        lambda u: selectors.case_list_for_user(user=u),
+        url=case_url,
+        label=lambda c: f"Case {c.reference}",
+        owner_agency=lambda c: c.owning_agency_id,
+        case_id=lambda c: c.pk,
     )
     registry.register_visibility(Person, lambda u: selectors.person_list_for_user(user=u))
-    registry.register_visibility(
-        ChronologyEntry, lambda u: selectors.chronology_list_for_user(user=u), url=lambda e: case_url(e.case)
+    rule(ChronologyEntry, lambda u: selectors.chronology_list_for_user(user=u), lambda e: e.case, "Chronology entry")
+    rule(Concern, lambda u: selectors.concern_list_for_user(user=u), lambda c: c.case, "Concern")
+    rule(Enquiry, lambda u: selectors.enquiry_list_for_user(user=u), lambda e: e.case, "Enquiry")
+    rule(SafeguardingPlan, lambda u: selectors.plan_list_for_user(user=u), lambda p: p.case, "Plan")
+    rule(PlanAction, lambda u: selectors.plan_action_list_for_user(user=u), lambda a: a.plan.case, "Plan action")
+    rule(
+        CapacityAssessment, lambda u: selectors.capacity_list_for_user(user=u), lambda a: a.case, "Capacity assessment"
     )
-    registry.register_visibility(
-        Concern, lambda u: selectors.concern_list_for_user(user=u), url=lambda c: case_url(c.case)
-    )
-    registry.register_visibility(
-        Enquiry,
-        lambda u: selectors.enquiry_list_for_user(user=u),
-        url=lambda e: case_url(e.case),
-        label=lambda e: f"Enquiry on case {e.case.reference}",
-    )
-    registry.register_visibility(
-        SafeguardingPlan,
-        lambda u: selectors.plan_list_for_user(user=u),
-        url=lambda p: case_url(p.case),
-        label=lambda p: f"Plan on case {p.case.reference}",
-    )
-    registry.register_visibility(
-        PlanAction,
-        lambda u: selectors.plan_action_list_for_user(user=u),
-        url=lambda a: case_url(a.plan.case),
-        label=lambda a: "Safeguarding plan action",
-    )
-    registry.register_visibility(
-        CapacityAssessment, lambda u: selectors.capacity_list_for_user(user=u), url=lambda a: case_url(a.case)
-    )
-    registry.register_visibility(
-        DashAssessment, lambda u: selectors.dash_list_for_user(user=u), url=lambda d: case_url(d.case)
-    )
+    rule(DashAssessment, lambda u: selectors.dash_list_for_user(user=u), lambda d: d.case, "DASH checklist")
     registry.register_action_kind(PlanAction, label="Safeguarding plan actions")
     registry.register_attachment_parent(
         ChronologyEntry,
@@ -128,7 +121,6 @@ def register() -> None:
         )
     )
     registry.register_leaver_work("cases", _leaver_cases)
-    register_action_listener(clocks.action_changed)
     clocks.register()
     register_nav("cases", label="Cases", url_name="cases:list", order=20, roles=CASE_WORKING_ROLES)
 

@@ -402,3 +402,11 @@ class DueItemFiring(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.object_id} level {self.level}"
+
+
+# Professional disagreements live in their own sub-package; Django finds their models through this module.
+from escalation.disagreements.models import (  # noqa: E402, F401
+    Disagreement,
+    DisagreementNote,
+    DisagreementStage,
+)

@@ -39,7 +39,13 @@ def register() -> None:
     from escalation.selectors import deadlines_visible
     from safeguarding.actions.services import register_action_listener
 
-    registry.register_visibility(Deadline, deadlines_visible, url=_deadline_url, label=_deadline_label)
+    registry.register_visibility(
+        Deadline,
+        deadlines_visible,
+        url=_deadline_url,
+        label=_deadline_label,
+        case_id=lambda d: registry.case_id_of(d.subject) if d.subject is not None else None,
+    )
     registry.register_my_work_panel(
         "deadlines", title="Deadlines", url_name="escalation:my-deadlines", order=20, roles=CASE_WORKING_ROLES
     )
@@ -50,3 +56,54 @@ def register() -> None:
     # holder_user=owner, due_at=…)); completion and cancellation stop it here.
     register_kind(ACTION_DUE, label="Action due", policy_key="default_action_due")
     register_action_listener(_on_action_change)
+    _register_disagreements()
+
+
+def _register_disagreements() -> None:
+    from escalation.disagreements import selectors as disagreements
+    from escalation.disagreements import services as disagreement_services
+    from escalation.disagreements.models import Disagreement
+    from escalation.kinds import register_kind
+    from safeguarding.roles import LEAD_ROLES, Role
+    from safeguarding.web.navigation import register_nav
+
+    registry.register_visibility(
+        Disagreement,
+        lambda u: disagreements.disagreement_list_for_user(user=u),
+        url=lambda d: reverse("escalation:disagreement", args=[d.pk]),
+        label=lambda d: f"Disagreement {d.reference}",
+        owner_agency=lambda d: d.raiser_agency_id,
+        case_id=lambda d: d.case_id,
+    )
+    registry.register_my_work_panel(
+        "disagreements",
+        title="Disagreements awaiting me",
+        url_name="escalation:disagreements-awaiting",
+        order=30,
+        roles=CASE_WORKING_ROLES,
+    )
+    registry.register_case_panel(
+        "disagreements", title="Professional disagreements", url_name="escalation:case-disagreements", order=80
+    )
+    register_nav(
+        "escalations",
+        label="Escalations",
+        url_name="escalation:escalations",
+        order=60,
+        roles=[*LEAD_ROLES, Role.DIRECTOR, Role.TEAM_MANAGER, Role.SAB_CHAIR],
+    )
+    for stage in (1, 2, 3):
+        # An unresolved stage escalates itself at its deadline: the breach handler moves it up; no ladder of its own.
+        register_kind(
+            disagreement_services.stage_kind(stage),
+            label=f"Disagreement stage {stage}",
+            policy_key=f"escalation_stage_{stage}",
+            on_breach=disagreement_services.on_stage_breach,
+            ladder=(),
+        )
+    # Stage 4 is the top: when it runs over, the engine's ladder tells the leads, director and SAB chair.
+    register_kind(disagreement_services.stage_kind(4), label="Disagreement stage 4", policy_key="escalation_stage_4")
+
+    from escalation.disagreements import demo
+
+    registry.register_demo_step("disagreements", demo.seed, order=60)

@@ -28,6 +28,9 @@ class VisibilityRule:
     selector: Selector
     url: Callable[[Any], str] | None = None
     label: Callable[[Any], str] | None = None
+    # Optional: the agency that owns the object, and the case it belongs to (for panels and disagreements).
+    owner_agency: Callable[[Any], Any] | None = None
+    case_id: Callable[[Any], Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -94,9 +97,17 @@ def register_visibility(
     *,
     url: Callable[[Any], str] | None = None,
     label: Callable[[Any], str] | None = None,
+    owner_agency: Callable[[Any], Any] | None = None,
+    case_id: Callable[[Any], Any] | None = None,
 ) -> None:
-    """Register the one visibility rule for ``model``: ``selector(user)`` returns every row the user may see."""
-    _registries.visibility[model] = VisibilityRule(model=model, selector=selector, url=url, label=label)
+    """Register the one visibility rule for ``model``: ``selector(user)`` returns every row the user may see.
+
+    ``owner_agency(obj)`` names the agency that owns the object (its id) and ``case_id(obj)`` the case it belongs
+    to, when those apply: lower packages (disagreements, deadlines) use them without importing the model's app.
+    """
+    _registries.visibility[model] = VisibilityRule(
+        model=model, selector=selector, url=url, label=label, owner_agency=owner_agency, case_id=case_id
+    )
 
 
 def visibility_rule(model: type[models.Model]) -> VisibilityRule:
@@ -147,6 +158,16 @@ def object_label(obj: models.Model) -> str:
     if rule and rule.label:
         return rule.label(obj)
     return str(obj._meta.verbose_name).capitalize()
+
+
+def owner_agency_id_of(obj: models.Model) -> Any:
+    rule = _registries.visibility.get(type(obj))
+    return rule.owner_agency(obj) if rule and rule.owner_agency else None
+
+
+def case_id_of(obj: models.Model) -> Any:
+    rule = _registries.visibility.get(type(obj))
+    return rule.case_id(obj) if rule and rule.case_id else None
 
 
 def registered_models() -> list[type[models.Model]]:

@@ -58,9 +58,9 @@ def test_a_plan_has_a_review_clock_and_its_actions_have_due_clocks(world: World)
         description="Visit",
         due_date=timezone.localdate() + timedelta(days=3),
     )
-    assert open_deadlines_for(action, "plan_action_due").exists()
+    assert open_deadlines_for(action, "action_due").exists()
     action_complete(action=action, by=world.practitioner, evidence_notes="Visited on Tuesday")
-    assert not open_deadlines_for(action, "plan_action_due").exists()
+    assert not open_deadlines_for(action, "action_due").exists()
     services.plan_review(
         plan=plan, by=world.practitioner, notes="Going well", next_review_date=timezone.localdate() + timedelta(days=30)
     )

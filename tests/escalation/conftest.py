@@ -3,8 +3,12 @@ deputy, the agency's safeguarding lead and director in the area's directory, and
 
 from __future__ import annotations
 
+import os
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +21,7 @@ from safeguarding.organisations import services as org
 from safeguarding.organisations.models import Agency, Area, Position
 from safeguarding.roles import Role
 from tests.clocktestapp.models import Subject
+from tests.escalation.harness import Processes, base_env, private_redis
 from tests.factories import AgencyFactory, AreaFactory, UserFactory
 
 
@@ -91,3 +96,21 @@ def run_clocks(now: datetime) -> int:
     for kind in result.due_query_kinds:
         fire_due_query(kind=kind, now=now)
     return fired
+
+
+@pytest.fixture
+def procs(transactional_db: Any) -> Iterator[Processes]:
+    """A private Redis and a place for the processes a test starts (all stopped before the database is flushed)."""
+    with tempfile.TemporaryDirectory(prefix="clocks-") as tmp, private_redis(Path(tmp)) as url:
+        workdir = Path(tmp)
+        processes = Processes(
+            workdir=workdir,
+            redis_url=url,
+            env=base_env(url, workdir),
+            worker_app_name=f"clockworker-{os.getpid()}-{id(workdir)}",
+        )
+        try:
+            yield processes
+        finally:
+            processes.stop_all()
+        assert "unregistered task" not in processes.logs(tail=None).lower(), processes.logs()

@@ -6,11 +6,8 @@ from __future__ import annotations
 
 import os
 import signal
-import tempfile
 import time
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,27 +23,9 @@ from escalation.models import ClaimState, Deadline, DeadlineEvent, DeadlineStatu
 from safeguarding.notifications.models import Notification
 from tests.clocktestapp.models import BreachRecord
 from tests.escalation.conftest import Cast
-from tests.escalation.harness import Processes, base_env, private_redis
+from tests.escalation.harness import Processes
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("worker")]
-
-
-@pytest.fixture
-def procs(transactional_db: Any) -> Iterator[Processes]:
-    """A private Redis and a place for the processes a test starts (all stopped before the database is flushed)."""
-    with tempfile.TemporaryDirectory(prefix="clocks-") as tmp, private_redis(Path(tmp)) as url:
-        workdir = Path(tmp)
-        processes = Processes(
-            workdir=workdir,
-            redis_url=url,
-            env=base_env(url, workdir),
-            worker_app_name=f"clockworker-{os.getpid()}-{id(workdir)}",
-        )
-        try:
-            yield processes
-        finally:
-            processes.stop_all()
-        assert "unregistered task" not in processes.logs(tail=None).lower(), processes.logs()
 
 
 def due_deadlines(cast: Cast, count: int, *, in_seconds: float = 0, slow: int = 0) -> list[Deadline]:

@@ -351,6 +351,7 @@ SPECTACULAR_SETTINGS = {
         "PlanStatusEnum": "cases.models.enquiries.PlanStatus",
         "ActionStatusEnum": "safeguarding.actions.models.ActionStatus",
         "DeadlineStatusEnum": "escalation.models.DeadlineStatus",
+        "DisagreementStatusEnum": "escalation.disagreements.models.DisagreementStatus",
     },
     "DISABLE_ERRORS_AND_WARNINGS": True,
 }

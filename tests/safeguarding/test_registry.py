@@ -120,6 +120,8 @@ def test_the_my_work_page_loads_each_panel_the_user_may_see() -> None:
 
 
 def test_case_panels_are_ordered_by_order_then_key(registry_snapshot: None) -> None:
+    registry._registries.case_panels.clear()
+    registry.register_case_panel("widgets", title="Widgets", url_name="testapp:case-panel", order=50)
     registry.register_case_panel("chronology", title="Chronology", url_name="testapp:case-panel", order=10)
     registry.register_case_panel("referrals", title="Referrals", url_name="testapp:case-panel", order=60)
     registry.register_case_panel("actions", title="Actions", url_name="testapp:case-panel", order=60)

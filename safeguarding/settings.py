@@ -126,7 +126,7 @@ MIDDLEWARE = [
 ]
 
 # Under test the URLconf adds the test app's routes to the service's own (tests/urls.py).
-ROOT_URLCONF = "tests.urls" if TESTING else "safeguarding.urls"
+ROOT_URLCONF = "tests.urls" if TESTING else env_str("ROOT_URLCONF", "safeguarding.urls")  # bench.urls: benchmarks
 WSGI_APPLICATION = "safeguarding.wsgi.application"
 
 TEMPLATES = [

@@ -61,7 +61,7 @@ from safeguarding.sharing.codes import (
     Scope,
     SpecialCategory,
 )
-from safeguarding.sharing.models import SharingAgreement
+from safeguarding.sharing.models import SharingAgreement, SharingDecision
 from safeguarding.sharing.services import revoke_by_source, share_record
 
 SOURCE = "referral"
@@ -523,44 +523,18 @@ def _apply_repeat_rule(referral: Referral) -> None:
 # --- sending --------------------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def referral_send(*, referral: Referral, by: User, now: datetime | None = None) -> Referral:
-    """Send a draft: record its sharing decision on the case, start its clocks and tell the recipient."""
-    now = now or timezone.now()
-    referral = _locked(referral)
-    _require_sender(referral, by, "send")
-    _require_state(referral, State.DRAFT, action="send")
-    case = referral.case
-    if case.status == CaseStatus.CLOSED:
-        raise TransitionNotAllowed("This case is closed: reopen it before referring it.")
-    defaults = SHARING_DEFAULTS[referral.kind]
-    basis = dict(referral.sharing_basis)
-    agreement = None
-    recipient_user = None
-    recipient_agency: Agency | None = referral.recipient_agency
-    if referral.kind == Kind.MARAC:
-        if not referral.criteria:
-            raise InvalidInput(
-                "This referral meets no MARAC criterion.",
-                errors={
-                    "criteria": [
-                        "A MARAC referral needs visible high risk, professional judgement (written out), potential "
-                        "escalation or a repeat"
-                    ]
-                },
-            )
-        _apply_repeat_rule(referral)
-        agreement = marac_agreement(referral.area)
-        signatories = set(agreement.signatories.values_list("pk", flat=True)) if agreement else set()
-        if agreement is None or referral.sender_agency_id not in signatories:
-            raise ActionForbidden("Only signatories of the area's MARAC information-sharing agreement can refer.")
-        if referral.recipient_agency_id not in signatories:
-            raise ActionForbidden("The MARAC coordinator's agency has not signed the area's MARAC agreement.")
-        recipient_user, recipient_agency = referral.recipient_user, None
-        if recipient_user is None or not recipient_user.is_active:
-            raise InvalidInput.field("recipient_user", "The area's MARAC coordinator is not available")
-    decision = share_record(
-        obj=case,
+def _share(
+    referral: Referral,
+    by: User,
+    basis: dict[str, Any],
+    defaults: dict[str, Any],
+    recipient_agency: Agency | None,
+    recipient_user: User | None,
+    agreement: SharingAgreement | None,
+    now: datetime,
+) -> SharingDecision:
+    return share_record(
+        obj=referral.case,
         decided_by=by,
         purpose=defaults["purpose"],
         scope=defaults["scope"],
@@ -586,6 +560,47 @@ def referral_send(*, referral: Referral, by: User, now: datetime | None = None) 
         source_id=str(referral.pk),
         now=now,
     )
+
+
+@transaction.atomic
+def referral_send(*, referral: Referral, by: User, now: datetime | None = None) -> Referral:
+    """Send a draft: record its sharing decision on the case, start its clocks and tell the recipient."""
+    now = now or timezone.now()
+    referral = _locked(referral)
+    _require_sender(referral, by, "send")
+    _require_state(referral, State.DRAFT, action="send")
+    case = referral.case
+    if case.status == CaseStatus.CLOSED:
+        raise TransitionNotAllowed("This case is closed: reopen it before referring it.")
+    defaults = SHARING_DEFAULTS[referral.kind]
+    basis = dict(referral.sharing_basis)
+    agreement = None
+    recipient_user: User | None = None
+    recipient_agency: Agency | None = referral.recipient_agency
+    if referral.kind == Kind.MARAC:
+        if not referral.criteria:
+            raise InvalidInput(
+                "This referral meets no MARAC criterion.",
+                errors={
+                    "criteria": [
+                        "A MARAC referral needs visible high risk, professional judgement (written out), potential "
+                        "escalation or a repeat"
+                    ]
+                },
+            )
+        _apply_repeat_rule(referral)
+        agreement = marac_agreement(referral.area)
+        signatories = set(agreement.signatories.values_list("pk", flat=True)) if agreement else set()
+        if agreement is None or referral.sender_agency_id not in signatories:
+            raise ActionForbidden("Only signatories of the area's MARAC information-sharing agreement can refer.")
+        if referral.recipient_agency_id not in signatories:
+            raise ActionForbidden("The MARAC coordinator's agency has not signed the area's MARAC agreement.")
+        recipient_user, recipient_agency = referral.recipient_user, None
+        if recipient_user is None or not recipient_user.is_active:
+            raise InvalidInput.field("recipient_user", "The area's MARAC coordinator is not available")
+    decision = None
+    if referral.recipient_agency_id != referral.sender_agency_id:  # a coordinator in the sender's own agency sees it
+        decision = _share(referral, by, basis, defaults, recipient_agency, recipient_user, agreement, now)
     state = State.REFERRED if referral.kind == Kind.MARAC else State.SENT
     referral = _save(referral, now, state=state, sent_at=now, sharing_decision=decision)
     if referral.kind == Kind.S42_CONCERN and referral.concern is not None:

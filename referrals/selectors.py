@@ -49,6 +49,11 @@ def _own_agency_id(user: User) -> Any:
     return membership.agency_id
 
 
+def own_agency_id(user: User) -> Any:
+    """The user's agency id when their role works with cases, else None."""
+    return _own_agency_id(user)
+
+
 def referral_visibility_q(user: User) -> Q:
     own = _own_agency_id(user)
     if own is None:

@@ -230,7 +230,7 @@ def decision(request: HttpRequest, pk: Any) -> HttpResponse:
     if not selectors.is_recipient(referral, user):
         raise PermissionDenied
     agencies = [(str(a.pk), a.name) for a in referral.area.agencies.filter(active=True).order_by("name")]
-    form = f.DecisionForm(request.POST or None, agencies=agencies)
+    form = f.DecisionForm(request.POST if request.method == "POST" else None, agencies=agencies)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         lead_id = data.pop("enquiry_lead_agency")
@@ -275,7 +275,7 @@ def new(request: HttpRequest, case_id: Any, kind: str) -> HttpResponse:
     case, scope = case_get_for_user(user=user, case_id=case_id, route=_route(request))
     if scope != Scope.OWNER:
         raise PermissionDenied
-    data = request.POST or None
+    data = request.POST if request.method == "POST" else None
     context: dict[str, Any] = {"case": case, "kind": kind, "kind_label": Kind(kind).label}
     others = Agency.objects.filter(active=True).exclude(pk=case.owning_agency_id).order_by("name")
     form: f.BasisForm
@@ -362,7 +362,7 @@ def nominal(request: HttpRequest, pk: Any) -> HttpResponse:
     user = _user(request)
     item = selectors.nominal_get_for_user(user=user, nominal_id=pk, route=_route(request))
     is_ra = selectors.own_agency_id(user) == item.responsible_authority_id
-    form = f.NominalReviewForm(request.POST or None, initial={"level": item.level})
+    form = f.NominalReviewForm(request.POST if request.method == "POST" else None, initial={"level": item.level})
     if request.method == "POST":
         if not is_ra:
             raise PermissionDenied

@@ -321,4 +321,30 @@ def seed() -> None:
         mappa_category="cat2_violent_or_other_sexual",
     )
 
+    for given, family, state in (
+        ("Owen", "Pike", "acknowledged"),
+        ("Sean", "Hurst", "declined"),
+        ("Dean", "Frost", "withdrawn"),
+        ("Neil", "Ash", "closed"),
+    ):
+        other = _case(priya, given, family, date(1970, 1, 1), "Possible MAPPA nominal known to the team.")
+        mappa = _simple(
+            priya,
+            other,
+            "mappa",
+            probation,
+            mappa_request="notify",
+            mappa_subject=other.adult_id,
+            mappa_category="cat3_other_dangerous",
+        )
+        if state == "acknowledged":
+            services.referral_acknowledge(referral=mappa, by=james)
+        elif state == "declined":
+            services.referral_decline(referral=mappa, by=james, reason="Not a MAPPA nominal: no qualifying offence.")
+        elif state == "withdrawn":
+            services.referral_withdraw(referral=mappa, by=priya, reason="Already known to probation.")
+        else:
+            services.referral_accept(referral=mappa, by=james)
+            services.referral_close(referral=mappa, by=james, note="Information exchanged.")
+
     _escalate_overdue(overdue)

@@ -10,6 +10,7 @@ import time_machine
 from django.utils import timezone
 
 from referrals import selectors, services
+from referrals.models import Referral
 from safeguarding.exceptions import ActionForbidden, InvalidInput, TransitionNotAllowed
 from safeguarding.notifications.models import Notification
 from tests.factories import UserFactory
@@ -173,3 +174,13 @@ def test_the_sender_may_withdraw_a_marac_referral_before_it_is_listed(world: Ref
     assert referral.state == "withdrawn"
     referral.sharing_decision.refresh_from_db()
     assert referral.sharing_decision.revoked_at is not None
+
+
+def test_an_idva_referral_goes_alongside_with_its_own_share(world: ReferralWorld) -> None:
+    referral = world.marac(idva_referred=True)
+    sibling = Referral.objects.get(kind="service", case=referral.case)
+    assert sibling.recipient_agency == world.idva and sibling.state == "sent"
+    assert sibling.sharing_decision.recipient_agency == world.idva
+    assert sibling.sharing_decision_id != referral.sharing_decision_id
+    referral.refresh_from_db()
+    assert referral.idva_agency == world.idva

@@ -216,6 +216,8 @@ def act(request: HttpRequest, pk: Any, action: str) -> HttpResponse:
             _copy(form, exc)
         else:
             messages.success(request, done)
+            if action == "decline":  # the share has ended, and with it the recipient's view of the referral
+                return redirect("referrals:inbox")
             return redirect("referrals:detail", pk=referral.pk)
     return render(request, "referrals/action_form.html", {"r": referral, "form": form, "action": action}, status=400)
 

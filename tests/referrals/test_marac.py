@@ -184,3 +184,17 @@ def test_an_idva_referral_goes_alongside_with_its_own_share(world: ReferralWorld
     assert sibling.sharing_decision_id != referral.sharing_decision_id
     referral.refresh_from_db()
     assert referral.idva_agency == world.idva
+
+
+def test_the_coordinators_agency_must_have_signed_the_agreement_too(world: ReferralWorld) -> None:
+    world.agreement.signatories.remove(world.police)
+    referral = world.marac(send=False)
+    with pytest.raises(ActionForbidden):
+        services.referral_send(referral=referral, by=world.practitioner)
+
+
+def test_open_referrals_held_by_a_leaving_coordinator_are_listed_for_reassignment(world: ReferralWorld) -> None:
+    from safeguarding.registry import open_work_for
+
+    referral = world.marac()
+    assert any(item.object_id == str(referral.pk) for item in open_work_for(world.coordinator))

@@ -169,3 +169,19 @@ def test_mappa_nominal_pages_for_the_responsible_authority_and_named_agencies(wo
         f"/referrals/mappa/{nominal.pk}/", {"level": "level3_active_multi_agency_senior"}
     )
     assert response.status_code == 302
+
+
+def test_the_inbox_costs_the_same_queries_for_one_referral_or_many(world: ReferralWorld) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    world.service()
+    client = signed_in(world.housing_officer)
+    client.get("/referrals/")
+    with CaptureQueriesContext(connection) as one:
+        client.get("/referrals/")
+    for _ in range(4):
+        world.service()
+    with CaptureQueriesContext(connection) as many:
+        client.get("/referrals/")
+    assert len(many) == len(one)

@@ -65,6 +65,8 @@ from safeguarding.sharing.models import SharingAgreement, SharingDecision
 from safeguarding.sharing.services import revoke_by_source, share_record
 
 SOURCE = "referral"
+# An s42 referral in these states already carries its concern to the local authority.
+S42_LIVE_STATES = (State.SENT, State.ACKNOWLEDGED, State.ACCEPTED, State.CLOSED)
 
 # What each kind shares on sending, and why (the sender's basis fills in consent, overrides and rationale).
 SHARING_DEFAULTS: dict[str, dict[str, Any]] = {
@@ -495,7 +497,7 @@ def referral_create(
         referral.persons_causing_harm.set(harm)
     if kind == Kind.MARAC:
         _apply_repeat_rule(referral)
-    _event(referral, "created", by=by, at=now, detail=f"Draft {referral.get_kind_display().lower()}")
+    _event(referral, "created", by=by, at=now, detail=referral.get_kind_display())
     return referral
 
 

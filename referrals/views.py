@@ -406,9 +406,13 @@ def case_panel(request: HttpRequest, case_id: Any) -> HttpResponse:
     referrals = list(selectors.referrals_for_case(user=user, case=case))
     record_access(user=user, objects_or_ids=referrals, object_type=Referral, route=_route(request))
     owner = selectors.own_agency_id(user) == case.owning_agency_id and case.is_open
-    la = case.area.agencies.filter(agency_type=AgencyType.LOCAL_AUTHORITY_ASC).exists()
+    can_s42 = (
+        owner
+        and case.area.agencies.filter(agency_type=AgencyType.LOCAL_AUTHORITY_ASC).exists()
+        and case.concerns.filter(decision="").exclude(referrals__state__in=services.S42_LIVE_STATES).exists()
+    )
     return render(
         request,
         "referrals/case_panel.html",
-        {"rows": _rows(referrals), "case_id": case_id, "owner": owner, "kinds": Kind.choices, "has_la": la},
+        {"rows": _rows(referrals), "case_id": case_id, "owner": owner, "can_s42": can_s42},
     )

@@ -63,3 +63,20 @@ def _register_sharing() -> None:
         label=lambda r: f"Information request {r.reference}",
         owner_agency=lambda r: r.holder_agency_id,
     )
+    register_nav(
+        "information-requests",
+        label="Information requests",
+        url_name="sharing:requests",
+        order=50,
+        roles=CASE_WORKING_ROLES,
+    )
+    registry.register_my_work_panel(
+        "information-requests",
+        title="Information requests to answer",
+        url_name="sharing:requests-awaiting",
+        order=40,
+        roles=CASE_WORKING_ROLES,
+    )
+    registry.register_case_panel(
+        "information-requests", title="Information requests", url_name="sharing:case-requests", order=70
+    )

@@ -25,6 +25,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("attachments/", attachments.AttachmentCreate.as_view(), name="attachment-create"),
     path("attachments/<uuid:pk>/download/", attachments.AttachmentDownload.as_view(), name="attachment-download"),
+    path("", include("safeguarding.sharing.api_urls")),
 ]
 
 for app in ("escalation", "cases", "referrals", "meetings", "reviews", "assurance"):

@@ -1,0 +1,25 @@
+"""The sharing engine's API routes, included into ``/api/v1/`` (names live in the ``api`` namespace)."""
+
+from django.urls import path
+
+from safeguarding.sharing import api
+
+urlpatterns = [
+    path("information-requests/", api.InformationRequestListCreate.as_view(), name="information-request-list"),
+    path("information-requests/<uuid:pk>/", api.InformationRequestDetail.as_view(), name="information-request-detail"),
+    path(
+        "information-requests/<uuid:pk>/consider/",
+        api.InformationRequestConsider.as_view(),
+        name="information-request-consider",
+    ),
+    path(
+        "information-requests/<uuid:pk>/respond/",
+        api.InformationRequestRespond.as_view(),
+        name="information-request-respond",
+    ),
+    path(
+        "information-requests/<uuid:pk>/withdraw/",
+        api.InformationRequestWithdraw.as_view(),
+        name="information-request-withdraw",
+    ),
+]

@@ -53,8 +53,23 @@ def register() -> None:
 
 
 def _register_sharing() -> None:
-    from safeguarding.sharing import requests
-    from safeguarding.sharing.models import InformationRequest
+    from safeguarding.sharing import break_glass, requests
+    from safeguarding.sharing.models import BreakGlassAccess, InformationRequest
+
+    registry.register_visibility(
+        BreakGlassAccess,
+        break_glass.break_glass_visible_to,
+        url=lambda a: reverse("sharing:break-glass-review", args=[a.pk]),
+        label=lambda a: f"Emergency access {a.reference}",
+        owner_agency=lambda a: a.owner_agency_id,
+    )
+    register_nav(
+        "break-glass",
+        label="Emergency access",
+        url_name="sharing:break-glass",
+        order=55,
+        roles=[*break_glass.DEFAULT_ROLES, *break_glass.REVIEWER_ROLES],
+    )
 
     registry.register_visibility(
         InformationRequest,

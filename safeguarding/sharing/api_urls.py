@@ -3,6 +3,7 @@
 from django.urls import path
 
 from safeguarding.sharing import api
+from safeguarding.sharing import api_break_glass as break_glass
 
 urlpatterns = [
     path("information-requests/", api.InformationRequestListCreate.as_view(), name="information-request-list"),
@@ -21,5 +22,10 @@ urlpatterns = [
         "information-requests/<uuid:pk>/withdraw/",
         api.InformationRequestWithdraw.as_view(),
         name="information-request-withdraw",
+    ),
+    path("break-glass/lookup/", break_glass.BreakGlassLookup.as_view(), name="break-glass-lookup"),
+    path("break-glass-reviews/", break_glass.BreakGlassReviewList.as_view(), name="break-glass-review-list"),
+    path(
+        "break-glass-reviews/<uuid:pk>/review/", break_glass.BreakGlassReviewAction.as_view(), name="break-glass-review"
     ),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from safeguarding.sharing import views
+from safeguarding.sharing import break_glass_views, views
 
 app_name = "sharing"
 
@@ -13,4 +13,7 @@ urlpatterns = [
     path("information-requests/<uuid:pk>/withdraw/", views.request_withdraw, name="request-withdraw"),
     path("information-requests/for-case/<uuid:case_id>/", views.case_panel, name="case-requests"),
     path("information-requests/awaiting/", views.awaiting_panel, name="requests-awaiting"),
+    path("emergency-access/", break_glass_views.lookup, name="break-glass"),
+    path("emergency-access/reviews/", break_glass_views.reviews, name="break-glass-reviews"),
+    path("emergency-access/<uuid:pk>/", break_glass_views.review, name="break-glass-review"),
 ]

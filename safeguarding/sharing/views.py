@@ -120,7 +120,8 @@ def _page(
     holder = ir.is_holder(user, obj)
     can_answer = obj.is_open and ir.may_answer(user, obj)
     records = _holder_records(obj, user) if can_answer else []
-    subject = registry.resolve_visible(obj.subject_type, obj.subject_id, user=user) if obj.subject_type_id else None
+    subject_type = obj.subject_type
+    subject = registry.resolve_visible(subject_type, obj.subject_id, user=user) if subject_type is not None else None
     record = ir.information_request_record_visible(obj, user)
     context = {
         "r": obj,

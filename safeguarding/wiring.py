@@ -64,6 +64,9 @@ def _register_sharing() -> None:
         owner_agency=lambda a: a.owner_agency_id,
     )
     register_nav(
+        "user-activity", label="What a person viewed", url_name="audit:user-activity", order=875, roles=[Role.AUDITOR]
+    )
+    register_nav(
         "break-glass",
         label="Emergency access",
         url_name="sharing:break-glass",

@@ -41,15 +41,15 @@ def _route(request: Request) -> str:
     return request.resolver_match.view_name if request.resolver_match else ""
 
 
-class AgencyRefSerializer(serializers.Serializer[Any]):
+class RequestAgencySerializer(serializers.Serializer[Any]):
     id = serializers.UUIDField()
     name = serializers.CharField()
 
 
 class InformationRequestSerializer(serializers.ModelSerializer[InformationRequest]):
     reference = serializers.CharField()
-    requesting_agency = AgencyRefSerializer()
-    holder_agency = AgencyRefSerializer()
+    requesting_agency = RequestAgencySerializer()
+    holder_agency = RequestAgencySerializer()
     requested_by = serializers.CharField(source="requested_by.full_name")
     responded_by = serializers.CharField(source="responded_by.full_name", allow_null=True, default=None)
     case_id = serializers.UUIDField(source="subject_id", allow_null=True)

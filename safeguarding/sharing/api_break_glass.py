@@ -16,7 +16,7 @@ from safeguarding.api.base import ApiView, AuditedListView
 from safeguarding.audit.services import record_access, record_denied
 from safeguarding.exceptions import ActionForbidden
 from safeguarding.sharing import break_glass as bg
-from safeguarding.sharing.models import BreakGlassAccess
+from safeguarding.sharing.models import BreakGlassAccess, BreakGlassVerdict
 
 
 def _user(request: Request) -> User:
@@ -57,7 +57,7 @@ class LookupSerializer(serializers.Serializer[Any]):
 
 
 class ReviewSerializer(serializers.Serializer[Any]):
-    outcome = serializers.ChoiceField(["justified", "not_justified"])
+    outcome = serializers.ChoiceField(BreakGlassVerdict.choices)
     note = serializers.CharField()
 
 

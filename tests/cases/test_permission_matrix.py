@@ -83,6 +83,7 @@ SHARE_BODY = {
     "rationale": "Needed to coordinate support and keep the adult safe.",
 }
 
+LEADS_ONLY = {"owner_practitioner": "403"}
 BREAK_GLASS = {name: ("through" if name == "owner_lead" else "403") for name in RELATIONSHIPS}
 
 # Full-scope grantees see the enquiry, plans and so on; writing to them needs the owner (lead agency/LA).
@@ -206,6 +207,9 @@ ROUTES = [
         overrides=BREAK_GLASS,
     ),
     Route("cases:break-glass", "get", case_url("break-glass/", api=False), "summary", "owner", overrides=BREAK_GLASS),
+    # Who viewed this record: the owning agency's safeguarding leads only.
+    Route("api:case-access-log", "get", case_url("access-log/"), "summary", "owner", overrides=LEADS_ONLY),
+    Route("cases:access-log", "get", case_url("access-log/", api=False), "summary", "owner", overrides=LEADS_ONLY),
     Route("api:person-detail", "get", lambda c: f"/api/v1/people/{c.case.adult_id}/", "summary", "summary"),
     Route(
         "api:person-detail",

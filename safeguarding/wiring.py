@@ -53,8 +53,15 @@ def register() -> None:
 
 
 def _register_sharing() -> None:
-    from safeguarding.sharing import break_glass, requests
-    from safeguarding.sharing.models import BreakGlassAccess, InformationRequest
+    from safeguarding.sharing import agreements, break_glass, requests
+    from safeguarding.sharing.models import BreakGlassAccess, InformationRequest, SharingAgreement
+
+    registry.register_visibility(
+        SharingAgreement,
+        agreements.agreements_visible_to,
+        url=lambda a: reverse("sharing:agreements"),
+        label=lambda a: f"Sharing agreement: {a.title}",
+    )
 
     registry.register_visibility(
         BreakGlassAccess,

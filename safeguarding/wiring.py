@@ -102,6 +102,9 @@ def _register_sharing() -> None:
         order=40,
         roles=CASE_WORKING_ROLES,
     )
+    from safeguarding.sharing import demo as sharing_demo
+
+    registry.register_demo_step("information sharing", sharing_demo.seed, order=65)
     registry.register_case_panel(
         "information-requests", title="Information requests", url_name="sharing:case-requests", order=70
     )

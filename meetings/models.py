@@ -185,6 +185,9 @@ class AgendaItem(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
     position = models.PositiveSmallIntegerField(default=1)
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    referral = models.ForeignKey(
+        "referrals.Referral", on_delete=models.PROTECT, null=True, blank=True, related_name="meeting_items"
+    )
     title = models.CharField(max_length=200, help_text="An opaque label (the case reference), never a name.")
     is_repeat = models.BooleanField(default=False)
     sharing_status = models.CharField(max_length=20, choices=SharingStatus.choices, default=SharingStatus.AWAITING)

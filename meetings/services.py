@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -305,6 +305,63 @@ def agenda_add_case(
             dedupe_key=f"agenda-share:{item.pk}",
         )
     return item
+
+
+@transaction.atomic
+def agenda_add_referral(*, meeting: Meeting, by: User, referral: Any, now: datetime | None = None) -> AgendaItem:
+    """The MARAC coordinator puts a listed referral on a sitting's agenda (its case's owner is asked to share)."""
+    from referrals.selectors import marac_referrals_ready_to_list
+
+    now = now or timezone.now()
+    if meeting.meeting_type != MeetingType.MARAC:
+        raise InvalidInput.field("referral", "Only a MARAC sitting hears MARAC referrals")
+    _require_organiser(meeting, by, "build the MARAC agenda")
+    _require_state(meeting, (MeetingStatus.PLANNED,), "The agenda is built before the sitting.")
+    if not marac_referrals_ready_to_list(area=meeting.area, by=by).filter(pk=referral.pk).exists():
+        raise InvalidInput.field("referral", "That referral is not listed for a MARAC in this area")
+    if meeting.agenda_items.filter(Q(referral=referral) | Q(case=referral.case_id)).exists():
+        raise InvalidInput.field("referral", "That referral (or its case) is already on the agenda")
+    case = referral.case
+    item = AgendaItem.objects.create(
+        meeting=meeting,
+        position=meeting.agenda_items.count() + 1,
+        case=case,
+        referral=referral,
+        title=f"MARAC referral {referral.reference}",
+        is_repeat=referral.is_repeat,
+        added_by=by,
+        added_at=now,
+    )
+    if not _recipients(meeting, case):
+        AgendaItem.objects.filter(pk=item.pk).update(sharing_status=SharingStatus.NOT_NEEDED)
+        item.refresh_from_db()
+    else:
+        notify(
+            recipients=agency_leads(case.owning_agency),
+            kind="meeting_sharing_decision",
+            title=f"Case {case.reference} is on the agenda of {meeting.reference}: decide what to share",
+            target=meeting,
+            dedupe_key=f"agenda-share:{item.pk}",
+        )
+    return item
+
+
+def agenda_build_from_referrals(*, meeting: Meeting, by: User) -> list[AgendaItem]:
+    """Add every MARAC referral listed for this sitting (intended for its date or earlier) that is not on it yet;
+    repeats first. Each addition is its own transaction."""
+    from referrals.selectors import marac_referrals_ready_to_list
+
+    day = timezone.localdate(meeting.scheduled_at)
+    ready = marac_referrals_ready_to_list(area=meeting.area, by=by).filter(
+        Q(intended_sitting_date__lte=day) | Q(intended_sitting_date__isnull=True)
+    )
+    on_agenda = set(meeting.agenda_items.exclude(case=None).values_list("case_id", flat=True))
+    added = []
+    for referral in ready:
+        if referral.case_id not in on_agenda:
+            added.append(agenda_add_referral(meeting=meeting, by=by, referral=referral))
+            on_agenda.add(referral.case_id)
+    return added
 
 
 def _recipients(meeting: Meeting, case: Case) -> list[Agency]:

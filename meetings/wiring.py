@@ -74,6 +74,10 @@ def register() -> None:
     registry.register_case_panel("meetings", title="Meetings", url_name="meetings:case-panel", order=70)
     registry.register_leaver_work("meetings", _leaver_meetings)
     clocks.register()
+    from meetings.integration import on_action_change
+    from safeguarding.actions.services import register_action_listener
+
+    register_action_listener(on_action_change)
     register_nav("meetings", label="Meetings", url_name="meetings:list", order=40, roles=CASE_WORKING_ROLES)
 
     from meetings import demo

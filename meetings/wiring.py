@@ -64,7 +64,11 @@ def register() -> None:
         owner_agency=lambda a: a.owner_agency_id,
         case_id=lambda a: a.agenda_item.case_id if a.agenda_item_id else None,
     )
-    registry.register_action_kind(MeetingAction, label="Meeting actions")
+    registry.register_action_kind(
+        MeetingAction,
+        label="Meeting actions",
+        may_verify=lambda action, user: selectors.is_organiser(action.meeting, user),
+    )
     registry.register_attachment_parent(
         MeetingAction, may_attach=lambda user, action: registry.is_visible(action, user=user)
     )

@@ -274,7 +274,9 @@ def agenda_add_case(
     now = now or timezone.now()
     _require_state(meeting, (MeetingStatus.PLANNED, MeetingStatus.IN_PROGRESS), "The agenda is closed.")
     agency = agency_of(by)
-    member = agency is not None and meeting.invitations.filter(agency=agency).exists()
+    member = agency is not None and (
+        agency.pk == meeting.chair_agency_id or meeting.invitations.filter(agency=agency).exists()
+    )
     if not (sel.is_organiser(meeting, by) or member):
         raise ActionForbidden("Only the organisers and invited agencies can add to the agenda.")
     if not case_list_for_user(user=by).filter(pk=case.pk).exists():

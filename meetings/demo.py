@@ -36,7 +36,7 @@ def _case(family: str, agency_key: str, given: str = "") -> Any:
     qs = Case.objects.filter(adult__family_name=family, owning_agency=demo_agency(agency_key))
     if given:
         qs = qs.filter(adult__given_name=given)
-    return qs.order_by("created_at").first()
+    return qs.order_by("opened_at").first()
 
 
 def _at(days: int, hour: int) -> datetime:

@@ -274,8 +274,9 @@ def transition(request: HttpRequest, pk: Any, transition: str) -> HttpResponse:
 @require_POST
 def invite(request: HttpRequest, pk: Any) -> HttpResponse:
     meeting = _meeting(request, pk, "meetings:invite")
-    agency = Agency.objects.filter(pk=request.POST.get("agency") or None).first()
-    person = User.objects.filter(pk=request.POST.get("person") or None).first()
+    agency_id, person_id = request.POST.get("agency", ""), request.POST.get("person", "")
+    agency = Agency.objects.filter(pk=agency_id).first() if sel._is_uuid(agency_id) else None
+    person = User.objects.filter(pk=person_id).first() if sel._is_uuid(person_id) else None
     if agency is None:
         messages.error(request, "Choose the agency to invite.")
         return redirect("meetings:detail", pk=meeting.pk)

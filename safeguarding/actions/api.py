@@ -93,7 +93,7 @@ def get_visible_action(*, user: User, pk: Any, route: str) -> Action:
         found = registry.visible(kind.model, user=user).filter(pk=pk).first()
         if found is not None:
             record_access(user=user, objects_or_ids=found, route=route)
-            return found  # type: ignore[no-any-return]
+            return found
     record_denied(user=user, object_type="actions", object_id=pk, route=route)
     raise Http404("Not found")
 

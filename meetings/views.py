@@ -433,9 +433,9 @@ def _chair_context(request: HttpRequest, meeting: Meeting, **forms: Any) -> dict
         )
         for item in items
     ]
-    context["decision_form"] = forms.get("decision") or f.DecisionForm(items=item_choices)
+    context["decision_form"] = forms.get("decision") or f.DecisionForm(items=item_choices, prefix="d")
     context["action_form"] = forms.get("action") or f.ActionForm(
-        items=item_choices, agencies=agencies, people=_people([a for a, _ in agencies])
+        items=item_choices, agencies=agencies, people=_people([a for a, _ in agencies]), prefix="x"
     )
     return context
 
@@ -548,7 +548,7 @@ def decision(request: HttpRequest, pk: Any) -> HttpResponse:
     meeting = _meeting(request, pk, "meetings:decision")
     _require_organiser(request, meeting)
     items = [(str(i.pk), i.title) for i in sel.agenda_for_user(meeting=meeting, user=_user(request))]
-    form = f.DecisionForm(request.POST, items=items)
+    form = f.DecisionForm(request.POST, items=items, prefix="d")
     if form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -573,7 +573,9 @@ def action_add(request: HttpRequest, pk: Any) -> HttpResponse:
     _require_organiser(request, meeting)
     agencies = _agencies(meeting)
     items = [(str(i.pk), i.title) for i in sel.agenda_for_user(meeting=meeting, user=_user(request))]
-    form = f.ActionForm(request.POST, items=items, agencies=agencies, people=_people([a for a, _ in agencies]))
+    form = f.ActionForm(
+        request.POST, items=items, agencies=agencies, people=_people([a for a, _ in agencies]), prefix="x"
+    )
     if form.is_valid():
         data = form.cleaned_data
         try:

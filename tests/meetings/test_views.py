@@ -72,11 +72,11 @@ def test_the_chairs_page_records_attendance_decisions_and_actions_with_htmx(mw: 
     )
     assert response.status_code == 200 and 'id="attendance-section"' in response.content.decode()
     assert meeting.attendance.get().attendee_name == "PC Rep"
-    bad = client.post(page(meeting, "decisions/"), {"decision": "x"}, HTTP_HX_REQUEST="true")
+    bad = client.post(page(meeting, "decisions/"), {"d-decision": "x"}, HTTP_HX_REQUEST="true")
     assert bad.status_code == 422
     client.post(
         page(meeting, "decisions/"),
-        {"agenda_item": str(item.pk), "decision": "Refer to IDVA", "rationale": "High risk"},
+        {"d-agenda_item": str(item.pk), "d-decision": "Refer to IDVA", "d-rationale": "High risk"},
         HTTP_HX_REQUEST="true",
     )
     assert meeting.decisions.get().agenda_item == item
@@ -84,11 +84,11 @@ def test_the_chairs_page_records_attendance_decisions_and_actions_with_htmx(mw: 
     response = client.post(
         page(meeting, "actions/"),
         {
-            "description": "Visit",
-            "owner_agency": str(mw.police.pk),
-            "due_date_0": due.day,
-            "due_date_1": due.month,
-            "due_date_2": due.year,
+            "x-description": "Visit",
+            "x-owner_agency": str(mw.police.pk),
+            "x-due_date_0": due.day,
+            "x-due_date_1": due.month,
+            "x-due_date_2": due.year,
         },
         HTTP_HX_REQUEST="true",
     )

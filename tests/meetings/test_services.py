@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 import time_machine
@@ -361,3 +362,36 @@ def test_agenda_items_stay_unique_per_case(mw: MeetingWorld) -> None:
     with pytest.raises(InvalidInput):
         services.agenda_add_case(meeting=meeting, by=mw.trust_rep, case=mw.case)
     assert AgendaItem.objects.filter(meeting=meeting).count() == 1
+
+
+def test_restricted_material_is_reachable_by_no_generic_path() -> None:
+    """Contributions and minutes have no visibility rule, are not shareable and carry no attachments, so no export,
+    break-glass, disagreement or deadline can reach them: only the meetings selectors read them."""
+    from meetings.models import restricted_models
+    from safeguarding import registry
+    from safeguarding.sharing.registry import shareables
+
+    for model in restricted_models():
+        assert model not in registry.registered_models()
+        assert registry.attachment_parent(model) is None
+        assert model not in [s.model for s in shareables()]
+
+
+def test_contribution_metrics_take_four_queries_whatever_the_number_of_meetings(
+    mw: MeetingWorld, django_assert_num_queries: Any
+) -> None:
+    for days in (2, 3, 4):
+        meeting = mw.meeting(days=days)
+        mw.invite_all(meeting)
+    with django_assert_num_queries(4):
+        rows = selectors.contribution_metrics(meetings=type(meeting).objects.all())
+    assert sum(r.invited for r in rows) == 6
+
+
+def test_a_leavers_chaired_meetings_are_listed_for_reassignment(mw: MeetingWorld) -> None:
+    from safeguarding import registry
+
+    meeting = mw.meeting()
+    items = [i for i in registry.open_work_for(mw.chair) if i.kind == "meeting"]
+    assert [i.object_id for i in items] == [str(meeting.pk)]
+    assert mw.case.reference not in items[0].label

@@ -133,3 +133,22 @@ def test_minutes_pages_draft_approve_and_issue(mw: MeetingWorld) -> None:
     meeting.refresh_from_db()
     assert meeting.status == "minutes_issued"
     assert "Summary" in client.get(page(meeting, "executive-summary/")).content.decode()
+
+
+def test_the_case_panel_and_my_meetings_panel(mw: MeetingWorld) -> None:
+    meeting = mw.meeting()
+    mw.invite_all(meeting)
+    mw.shared_item(meeting)
+    police = signed_in(mw.police_other)
+    panel = police.get(f"/meetings/for-case/{mw.case.pk}/", HTTP_HX_REQUEST="true")
+    assert panel.status_code == 200 and meeting.reference in panel.content.decode()
+    assert signed_in(UserFactory(agency=AgencyFactory())).get(f"/meetings/for-case/{mw.case.pk}/").status_code == 404
+    mine = signed_in(mw.chair).get("/meetings/panel/", HTTP_HX_REQUEST="true")
+    assert meeting.title in mine.content.decode()
+
+
+def test_a_marac_research_page_is_404_outside_the_restricted_audience(mw: MeetingWorld) -> None:
+    meeting = mw.meeting("marac")
+    mw.invite_all(meeting)
+    assert signed_in(mw.coordinator).get(page(meeting, "research/")).status_code == 200
+    assert signed_in(mw.police_other).get(page(meeting, "research/")).status_code == 404

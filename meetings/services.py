@@ -46,6 +46,7 @@ from safeguarding.organisations.selectors import agency_leads, agency_of
 from safeguarding.roles import Role, reaches_case_data
 from safeguarding.sharing import services as sharing
 from safeguarding.sharing.codes import Direction
+from safeguarding.sharing.models import SharingDecision
 
 CHAIR_ROLES = frozenset({Role.MEETING_CHAIR, Role.SAFEGUARDING_LEAD, Role.LA_SAFEGUARDING_MANAGER})
 ORGANISER_ROLES = frozenset({*CHAIR_ROLES, Role.MARAC_COORDINATOR, Role.TEAM_MANAGER, Role.ENQUIRY_OFFICER, Role.IDVA})
@@ -180,6 +181,7 @@ def meeting_transition(
         _after_held(meeting=meeting, by=by, held_at=now)
     elif transition == "cancel":
         clocks.meeting_cancelled(meeting=meeting, reason=reason.strip(), by=by)
+        _tell_owners_of_cancellation(meeting)
         notify(
             recipients=[p for p in _people_of(meeting) if p != by],
             kind="meeting_cancelled",
@@ -191,6 +193,22 @@ def meeting_transition(
         _after_closed(meeting=meeting, by=by)
     given.refresh_from_db()
     return given
+
+
+def _tell_owners_of_cancellation(meeting: Meeting) -> None:
+    """Shares made for a cancelled meeting are the owners' to revoke (only they may): tell those who decided."""
+    for item in meeting.agenda_items.filter(sharing_status=SharingStatus.SHARED).select_related(
+        "case", "sharing_decided_by"
+    ):
+        if item.case is None or item.sharing_decided_by is None:
+            continue
+        notify(
+            recipients=[item.sharing_decided_by],
+            kind="meeting_cancelled",
+            title=f"{meeting.reference} was cancelled: review what you shared about case {item.case.reference}",
+            target=item.case,
+            dedupe_key=f"meeting-cancelled-share:{item.pk}",
+        )
 
 
 def _after_held(*, meeting: Meeting, by: User, held_at: datetime) -> None:
@@ -227,6 +245,11 @@ def invitation_add(*, meeting: Meeting, by: User, agency: Agency, person: User |
         raise InvalidInput.field("agency", "That agency is already invited")
     invitation = Invitation.objects.create(meeting=meeting, agency=agency, person=person, invited_by=by)
     clocks.contribution_requested(invitation=invitation)
+    # Items the owner already decided about: the newly invited agency waits for the owner's decision too.
+    for item in meeting.agenda_items.exclude(case=None).exclude(sharing_status=SharingStatus.AWAITING):
+        if item.case is not None and item.case.owning_agency_id != agency.pk:
+            AgendaItem.objects.filter(pk=item.pk).update(sharing_status=SharingStatus.AWAITING)
+            _ask_owner(item, meeting, by=None)
     when = timezone.localtime(meeting.scheduled_at)
     notify(
         recipients=[person] if person else agency_leads(agency),
@@ -297,15 +320,7 @@ def agenda_add_case(
         AgendaItem.objects.filter(pk=item.pk).update(sharing_status=SharingStatus.NOT_NEEDED)
         item.refresh_from_db()
     else:
-        deciders = [by] if sharing.may_decide(by, case.owning_agency_id) else agency_leads(case.owning_agency)
-        notify(
-            recipients=deciders,
-            kind="meeting_sharing_decision",
-            title=f"Case {case.reference} is on the agenda of {meeting.reference}: decide what to share",
-            target=meeting,
-            requires_ack=False,
-            dedupe_key=f"agenda-share:{item.pk}",
-        )
+        _ask_owner(item, meeting, by=by)
     return item
 
 
@@ -338,13 +353,7 @@ def agenda_add_referral(*, meeting: Meeting, by: User, referral: Any, now: datet
         AgendaItem.objects.filter(pk=item.pk).update(sharing_status=SharingStatus.NOT_NEEDED)
         item.refresh_from_db()
     else:
-        notify(
-            recipients=agency_leads(case.owning_agency),
-            kind="meeting_sharing_decision",
-            title=f"Case {case.reference} is on the agenda of {meeting.reference}: decide what to share",
-            target=meeting,
-            dedupe_key=f"agenda-share:{item.pk}",
-        )
+        _ask_owner(item, meeting, by=None)
     return item
 
 
@@ -378,6 +387,31 @@ def _recipients(meeting: Meeting, case: Case) -> list[Agency]:
     return [a for a in agencies.values() if a.active]
 
 
+def undecided_recipients(item: AgendaItem) -> list[Agency]:
+    """The agencies the owner has not yet decided about for this item (an agency invited later is one)."""
+    if item.case is None:
+        return []
+    decided = set(
+        SharingDecision.objects.filter(source=SHARING_SOURCE, source_id=str(item.pk)).values_list(
+            "recipient_agency_id", flat=True
+        )
+    )
+    return [a for a in _recipients(item.meeting, item.case) if a.pk not in decided]
+
+
+def _ask_owner(item: AgendaItem, meeting: Meeting, *, by: User | None) -> None:
+    case = item.case
+    assert case is not None
+    deciders = [by] if by is not None and sharing.may_decide(by, case.owning_agency_id) else []
+    notify(
+        recipients=deciders or agency_leads(case.owning_agency),
+        kind="meeting_sharing_decision",
+        title=f"Case {case.reference} is on the agenda of {meeting.reference}: decide what to share",
+        target=meeting,
+        dedupe_key=f"agenda-share:{item.pk}:{len(undecided_recipients(item))}",
+    )
+
+
 def sharing_expiry(meeting: Meeting) -> datetime:
     return meeting.scheduled_at + timedelta(days=meeting.action_window_days)
 
@@ -396,12 +430,13 @@ def agenda_item_share(
         raise TransitionNotAllowed("This item has no case record to share.")
     if not sharing.may_decide(by, case.owning_agency_id):
         raise ActionForbidden("Only the case's owning agency decides what to share with the meeting.")
-    if item.sharing_status not in (SharingStatus.AWAITING,):
+    undecided = undecided_recipients(item)
+    if not undecided:
         raise TransitionNotAllowed("The sharing decision for this item has already been made.")
     expires_at = sharing_expiry(meeting)
     if expires_at <= now:
         raise TransitionNotAllowed("The meeting and its action window are over: nothing more can be shared for it.")
-    for agency in _recipients(meeting, case):
+    for agency in undecided:
         sharing.share_record(
             obj=case,
             decided_by=by,

@@ -221,6 +221,8 @@ def _page_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
         "minutes_status": minutes.get_status_display() if minutes else None,
         "transitions": services.allowed_transitions(meeting) if organiser else [],
         "today": timezone.localdate(),
+        "my_agency_id": agency.pk if agency is not None else None,
+        "my_id": user.pk,
     }
 
 
@@ -339,6 +341,42 @@ def agenda_add(request: HttpRequest, pk: Any) -> HttpResponse:
         context["agenda_form"] = form
         return render(request, "meetings/meeting_detail.html", context, status=400)
     messages.success(request, "Case added to the agenda. Its owning agency has been asked for a sharing decision.")
+    return redirect("meetings:detail", pk=meeting.pk)
+
+
+@require_POST
+def agenda_build(request: HttpRequest, pk: Any) -> HttpResponse:
+    """The MARAC coordinator adds every referral listed for this sitting."""
+    meeting = _meeting(request, pk, "meetings:agenda-build")
+    try:
+        added = services.agenda_build_from_referrals(meeting=meeting, by=_user(request))
+    except ActionForbidden:
+        raise
+    except ServiceError as exc:
+        messages.error(request, _message(exc))
+    else:
+        count = len(added)
+        messages.success(request, f"{count} listed referral{'s' if count != 1 else ''} added to the agenda.")
+    return redirect("meetings:detail", pk=meeting.pk)
+
+
+@require_POST
+def action_complete(request: HttpRequest, pk: Any, action_id: Any) -> HttpResponse:
+    """The owner completes a meeting action from the meeting page, with evidence."""
+    from safeguarding.actions.services import action_complete as complete
+
+    meeting = _meeting(request, pk, "meetings:action-complete")
+    action = sel.actions_for_meeting(meeting=meeting, user=_user(request)).filter(pk=action_id).first()
+    if action is None:
+        raise Http404("Not found")
+    try:
+        complete(action=action, by=_user(request), evidence_notes=request.POST.get("evidence_notes", ""))
+    except ActionForbidden:
+        raise
+    except ServiceError as exc:
+        messages.error(request, _message(exc))
+    else:
+        messages.success(request, "Action completed.")
     return redirect("meetings:detail", pk=meeting.pk)
 
 

@@ -395,3 +395,22 @@ def test_a_leavers_chaired_meetings_are_listed_for_reassignment(mw: MeetingWorld
     items = [i for i in registry.open_work_for(mw.chair) if i.kind == "meeting"]
     assert [i.object_id for i in items] == [str(meeting.pk)]
     assert mw.case.reference not in items[0].label
+
+
+def test_an_agency_invited_after_the_decision_waits_for_the_owner_again(mw: MeetingWorld) -> None:
+    meeting = mw.meeting(coordinator=None)
+    services.invitation_add(meeting=meeting, by=mw.chair, agency=mw.trust, person=mw.trust_rep)
+    item = mw.shared_item(meeting)
+    assert selectors.agenda_for_user(meeting=meeting, user=mw.chair).get() == item
+    services.invitation_add(meeting=meeting, by=mw.chair, agency=mw.police, person=mw.police_rep)
+    item.refresh_from_db()
+    assert item.sharing_status == SharingStatus.AWAITING
+    assert not selectors.agenda_for_user(meeting=meeting, user=mw.police_rep).exists()
+    assert selectors.agenda_for_user(meeting=meeting, user=mw.chair).exists()  # earlier decision stands
+    assert services.undecided_recipients(item) == [mw.police]
+    item = services.agenda_item_share(item=item, by=mw.trust_rep, **DECISION)
+    assert item.sharing_status == SharingStatus.SHARED
+    assert selectors.agenda_for_user(meeting=meeting, user=mw.police_rep).get() == item
+    assert SharingDecision.objects.filter(source_id=str(item.pk)).count() == 2
+    with pytest.raises(TransitionNotAllowed):
+        services.agenda_item_share(item=item, by=mw.trust_rep, **DECISION)

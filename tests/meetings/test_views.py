@@ -152,3 +152,34 @@ def test_a_marac_research_page_is_404_outside_the_restricted_audience(mw: Meetin
     mw.invite_all(meeting)
     assert signed_in(mw.coordinator).get(page(meeting, "research/")).status_code == 200
     assert signed_in(mw.police_other).get(page(meeting, "research/")).status_code == 404
+
+
+def test_the_owner_completes_a_meeting_action_from_the_meeting_page(mw: MeetingWorld) -> None:
+    meeting = mw.meeting()
+    mw.invite_all(meeting)
+    services.meeting_transition(meeting=meeting, by=mw.chair, transition="start")
+    action = services.meeting_action_add(
+        meeting=meeting,
+        by=mw.chair,
+        owner_agency=mw.police,
+        owner_person=mw.police_rep,
+        description="Visit",
+        due_date=timezone.localdate(),
+    )
+    client = signed_in(mw.police_rep)
+    assert "Complete: Visit" in client.get(page(meeting)).content.decode()
+    client.post(page(meeting, f"actions/{action.pk}/complete/"), {"evidence_notes": "Visited today."})
+    action.refresh_from_db()
+    assert action.status == "completed"
+
+
+def test_cancelling_tells_the_owner_who_shared(mw: MeetingWorld) -> None:
+    from safeguarding.notifications.models import Notification
+
+    meeting = mw.meeting()
+    mw.invite_all(meeting)
+    mw.shared_item(meeting)
+    signed_in(mw.chair).post(page(meeting, "transition/cancel/"), {"reason": "Chair unavailable"})
+    meeting.refresh_from_db()
+    assert meeting.status == "cancelled"
+    assert Notification.objects.filter(recipient=mw.trust_rep, kind="meeting_cancelled").exists()

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -12,6 +13,8 @@ from tests.helpers import api_client, assert_access_rows
 from tests.meetings.factories import DECISION, MeetingWorld
 
 pytestmark = pytest.mark.django_db
+
+QUERIES = 13  # session, user, membership, audit writes, the page: fixed whatever the number of meetings
 
 
 @pytest.fixture
@@ -219,3 +222,17 @@ def test_contributions_and_decisions_through_the_api(mw: MeetingWorld) -> None:
     assert bad.status_code == 400
     metrics = api_client(mw.chair).get(url(meeting, "metrics/")).json()["results"]
     assert {r["agency"]: r["contributed_before"] for r in metrics}[mw.police.name] == 1
+
+
+def test_the_meeting_list_query_count_does_not_grow_with_meetings(
+    mw: MeetingWorld, django_assert_num_queries: Any
+) -> None:
+    client = api_client(mw.chair)
+    mw.meeting()
+    client.get("/api/v1/meetings/")
+    with django_assert_num_queries(QUERIES):
+        assert len(client.get("/api/v1/meetings/").json()["results"]) == 1
+    for days in (4, 5, 6):
+        mw.meeting(days=days)
+    with django_assert_num_queries(QUERIES):
+        assert len(client.get("/api/v1/meetings/").json()["results"]) == 4

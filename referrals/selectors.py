@@ -1,7 +1,8 @@
 """Reads for referrals. ``referral_list_for_user`` is the one visibility rule for referrals and
 ``nominal_list_for_user`` the one for MAPPA nominals; every list, detail, API route and task reads through them.
 
-A referral is seen by the sending agency (case-working roles; drafts too) and, once sent, by the receiving side:
+A referral is seen by the sending agency (case-working roles; drafts too) and, once sent and for as long as its own
+sharing decision is live, by the receiving side:
 - an s42 concern, MAPPA information or a service referral: the recipient agency's case-working staff;
 - a MARAC referral: only the named coordinator, and the recipient agency's staff holding the MARAC coordinator role
   (MARAC material reaches others only through the meetings capability, to the agreement's signatories).
@@ -19,6 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from referrals.codes import AWAITING_RECIPIENT, MARAC_LISTABLE, Kind, MaracCriterion, State
 from referrals.models import MappaNominal, Referral
@@ -49,11 +51,23 @@ def _own_agency_id(user: User) -> Any:
     return membership.agency_id
 
 
+def own_agency_id(user: User) -> Any:
+    """The user's agency id when their role works with cases, else None."""
+    return _own_agency_id(user)
+
+
 def referral_visibility_q(user: User) -> Q:
     own = _own_agency_id(user)
     if own is None:
         return Q(pk__in=[])
-    sent = ~Q(state=State.DRAFT)
+    # The receiving side sees a referral while its own sharing decision is live (none is needed within one agency):
+    # declining, withdrawing or the decision's expiry ends it, like the access to the case it granted.
+    now = timezone.now()
+    live = Q(sharing_decision__isnull=True) | (
+        Q(sharing_decision__revoked_at__isnull=True)
+        & (Q(sharing_decision__expires_at__isnull=True) | Q(sharing_decision__expires_at__gt=now))
+    )
+    sent = ~Q(state=State.DRAFT) & live
     condition = Q(sender_agency_id=own)
     condition |= sent & ~Q(kind=Kind.MARAC) & Q(recipient_agency_id=own)
     condition |= sent & Q(kind=Kind.MARAC) & Q(recipient_user_id=user.pk)
@@ -118,6 +132,9 @@ def is_sender(referral: Referral, user: User) -> bool:
 
 def is_recipient(referral: Referral, user: User) -> bool:
     if referral.state == State.DRAFT:
+        return False
+    decision = referral.sharing_decision
+    if decision is not None and not decision.is_live():
         return False
     own = _own_agency_id(user)
     if referral.kind == Kind.MARAC:

@@ -103,7 +103,7 @@ class ReferralSerializer(ReferralListSerializer):
 
     sender_user = serializers.CharField(source="sender_user.full_name")
     sharing_decision_id = serializers.UUIDField(allow_null=True)
-    persons_causing_harm = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    persons_causing_harm: Any = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     timeline = LogEntrySerializer(source="log", many=True, read_only=True)
 
     class Meta:
@@ -184,7 +184,7 @@ class ReferralChallengeInput(serializers.Serializer[Any]):
 class NominalSerializer(serializers.ModelSerializer[MappaNominal]):
     responsible_authority = serializers.CharField(source="responsible_authority.name")
     lead_agency = serializers.CharField(source="lead_agency.name")
-    named_agencies = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+    named_agencies: Any = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
 
     class Meta:
         model = MappaNominal

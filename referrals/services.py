@@ -607,6 +607,8 @@ def referral_send(*, referral: Referral, by: User, now: datetime | None = None) 
         concern_received_by_la(concern=referral.concern, at=now, by=by)
     clocks.referral_sent(referral=referral)
     _event(referral, "sent", by=by, at=now, detail=f"Sent to {referral.recipient_agency.name}")
+    if referral.kind == Kind.MARAC and referral.idva_referred:
+        _refer_to_idva(referral, by=by, now=now)
     _chronology(
         referral,
         f"{referral.get_kind_display()} {referral.reference} sent to {referral.recipient_agency.name}",
@@ -622,6 +624,30 @@ def referral_send(*, referral: Referral, by: User, now: datetime | None = None) 
         "sent",
     )
     return referral
+
+
+def _refer_to_idva(referral: Referral, *, by: User, now: datetime) -> None:
+    """Every victim at MARAC threshold also goes to an IDVA (SafeLives principle 2): a service referral to the
+    chosen IDVA service (else the area's), with its own sharing decision, sent alongside."""
+    idva = referral.idva_agency or (
+        referral.area.agencies.filter(agency_type=AgencyType.IDVA_SERVICE, active=True).order_by("name").first()
+    )
+    if idva is None or idva.pk == referral.sender_agency_id:
+        return
+    sibling = referral_create(
+        by=by,
+        case=referral.case,
+        kind=Kind.SERVICE,
+        reason=f"IDVA referral alongside MARAC referral {referral.reference}: support and safety planning.",
+        recipient_agency=idva,
+        urgent=referral.urgent,
+        sharing_basis=referral.sharing_basis,
+        details={"service_type": ServiceType.DOMESTIC_ABUSE_SUPPORT, "service_detail": "IDVA, alongside MARAC"},
+        now=now,
+    )
+    referral_send(referral=sibling, by=by, now=now)
+    Referral.objects.filter(pk=referral.pk).update(idva_agency=idva)
+    _event(referral, "idva_referred", by=by, at=now, detail=f"Referral {sibling.reference} to {idva.name}")
 
 
 # --- the receiving side ---------------------------------------------------------------------------------------------

@@ -11,7 +11,8 @@ import pytest
 from django.utils import timezone
 
 from cases import services as cases
-from cases.models import Case, DashAssessment, Person
+from cases.dash_questions import DEFAULT_VERSION, default_questions
+from cases.models import Case, DashAssessment, DashQuestionSet, Person
 from referrals import services
 from referrals.models import Referral
 from safeguarding.accounts.models import User
@@ -71,6 +72,8 @@ class ReferralWorld(World):
         return person
 
     def dash(self, case: Case, yes: int = 15, judgement: str = "", by: User | None = None) -> DashAssessment:
+        # Transactional tests (browser journeys) flush the question set its data migration loaded: make sure.
+        DashQuestionSet.objects.get_or_create(version=DEFAULT_VERSION, defaults={"questions": default_questions()})
         answers = {str(n): ("yes" if n <= yes else "no") for n in range(1, 25)}
         return cases.dash_record(
             case=case, by=by or self.practitioner, answers=answers, professional_judgement=judgement

@@ -10,6 +10,7 @@ import time_machine
 from django.utils import timezone
 
 from referrals import selectors, services
+from referrals.models import Referral
 from safeguarding.exceptions import ActionForbidden, InvalidInput, TransitionNotAllowed
 from safeguarding.notifications.models import Notification
 from tests.factories import UserFactory
@@ -173,3 +174,27 @@ def test_the_sender_may_withdraw_a_marac_referral_before_it_is_listed(world: Ref
     assert referral.state == "withdrawn"
     referral.sharing_decision.refresh_from_db()
     assert referral.sharing_decision.revoked_at is not None
+
+
+def test_an_idva_referral_goes_alongside_with_its_own_share(world: ReferralWorld) -> None:
+    referral = world.marac(idva_referred=True)
+    sibling = Referral.objects.get(kind="service", case=referral.case)
+    assert sibling.recipient_agency == world.idva and sibling.state == "sent"
+    assert sibling.sharing_decision.recipient_agency == world.idva
+    assert sibling.sharing_decision_id != referral.sharing_decision_id
+    referral.refresh_from_db()
+    assert referral.idva_agency == world.idva
+
+
+def test_the_coordinators_agency_must_have_signed_the_agreement_too(world: ReferralWorld) -> None:
+    world.agreement.signatories.remove(world.police)
+    referral = world.marac(send=False)
+    with pytest.raises(ActionForbidden):
+        services.referral_send(referral=referral, by=world.practitioner)
+
+
+def test_open_referrals_held_by_a_leaving_coordinator_are_listed_for_reassignment(world: ReferralWorld) -> None:
+    from safeguarding.registry import open_work_for
+
+    referral = world.marac()
+    assert any(item.object_id == str(referral.pk) for item in open_work_for(world.coordinator))

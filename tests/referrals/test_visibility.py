@@ -3,6 +3,8 @@ nothing else; third agencies see nothing; declining or withdrawing ends only the
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from cases.selectors import Scope, case_scope_for_user
@@ -75,8 +77,9 @@ def test_declining_keeps_other_live_decisions_in_effect(world: ReferralWorld) ->
     referral = world.service(case)
     services.referral_decline(referral=referral, by=world.housing_lead, reason="We hold this already.")
     assert case_scope_for_user(user=world.housing_officer, case=case) == Scope.FULL
-    # The declined referral stays in the recipient's history; the share it made has ended.
-    assert visible(world.housing_officer, referral)
+    # The share the referral made has ended, and with it the recipient's view of the referral; the sender keeps it.
+    assert not visible(world.housing_officer, referral)
+    assert visible(world.practitioner, referral)
 
 
 def test_withdrawing_ends_the_recipients_access_to_the_case(world: ReferralWorld) -> None:
@@ -94,3 +97,13 @@ def test_a_mappa_nominal_is_seen_by_the_responsible_authority_and_named_agencies
     assert not seen(world.commissioner)
     auditor = UserFactory(agency=world.probation, roles=[Role.AUDITOR])
     assert not seen(auditor)
+
+
+def test_the_recipient_stops_seeing_a_referral_when_its_decision_expires(world: ReferralWorld) -> None:
+    import time_machine
+
+    referral = world.service()
+    expires = referral.sharing_decision.expires_at
+    with time_machine.travel(expires + timedelta(minutes=1)):
+        assert not visible(world.housing_officer, referral)
+        assert visible(world.practitioner, referral)

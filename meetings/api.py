@@ -222,6 +222,51 @@ class Agenda(ApiView):
         return _created(s.AgendaItemSerializer(items, many=True).data)
 
 
+def _visible_item(request: Request, meeting: Meeting, item_id: Any) -> AgendaItem:
+    item = sel.agenda_for_user(meeting=meeting, user=_user(request)).filter(pk=item_id).first()
+    if item is None:
+        record_denied(user=_user(request), object_type=AgendaItem, object_id=item_id, route=_route(request))
+        raise Http404("Not found")
+    return item
+
+
+class AgendaItemDetail(ApiView):
+    @extend_schema(responses=s.AgendaItemSerializer, summary="An agenda item (404 until its case is shared with you)")
+    def get(self, request: Request, pk: str, item_id: str) -> Response:
+        item = _visible_item(request, _meeting(request, pk), item_id)
+        record_access(user=_user(request), objects_or_ids=item, route=_route(request))
+        return with_etag(Response(s.AgendaItemSerializer(item).data), item)
+
+    @extend_schema(
+        request=s.AgendaItemInput,
+        responses=s.AgendaItemSerializer,
+        summary="Record the discussion, the adult's views and who took part (organisers; If-Match)",
+    )
+    def patch(self, request: Request, pk: str, item_id: str) -> Response:
+        item = _visible_item(request, _meeting(request, pk), item_id)
+        version = check_if_match(request, item)
+        body = s.AgendaItemInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        item = services.agenda_item_record(
+            item=item, by=_user(request), expected_version=version, **body.validated_data
+        )
+        return with_etag(Response(s.AgendaItemSerializer(item).data), item)
+
+
+class AgendaItemUpdateCase(ApiView):
+    @extend_schema(
+        request=s.UpdateCaseInput,
+        responses=s.AgendaItemSerializer,
+        summary="Strategy meetings and joint risk planning forums: update the case's risk summary and review its plan",
+    )
+    def post(self, request: Request, pk: str, item_id: str) -> Response:
+        item = _visible_item(request, _meeting(request, pk), item_id)
+        body = s.UpdateCaseInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        item = services.agenda_item_update_case(item=item, by=_user(request), **body.validated_data)
+        return Response(s.AgendaItemSerializer(item).data)
+
+
 class AgendaSharingDecision(ApiView):
     @extend_schema(
         request=s.SharingDecisionInput,

@@ -10,6 +10,12 @@ urlpatterns = [
     path("meetings/<uuid:pk>/transitions/", api.MeetingTransitions.as_view(), name="meeting-transitions"),
     path("meetings/<uuid:pk>/metrics/", api.MeetingMetrics.as_view(), name="meeting-metrics"),
     path("meetings/<uuid:pk>/agenda/", api.Agenda.as_view(), name="meeting-agenda"),
+    path("meetings/<uuid:pk>/agenda/<uuid:item_id>/", api.AgendaItemDetail.as_view(), name="meeting-agenda-item"),
+    path(
+        "meetings/<uuid:pk>/agenda/<uuid:item_id>/update-case/",
+        api.AgendaItemUpdateCase.as_view(),
+        name="meeting-agenda-update-case",
+    ),
     path(
         "meetings/<uuid:pk>/agenda/<uuid:item_id>/sharing-decision/",
         api.AgendaSharingDecision.as_view(),

@@ -109,6 +109,19 @@ class AgendaAddSerializer(serializers.Serializer[Any]):
     is_repeat = serializers.BooleanField(required=False, default=False)
 
 
+class AgendaItemInput(serializers.Serializer[Any]):
+    discussion = serializers.CharField(allow_blank=True)
+    adult_views = serializers.CharField(required=False, allow_blank=True, default="")
+    adult_participated = serializers.BooleanField(required=False, default=False)
+    advocate_participated = serializers.BooleanField(required=False, default=False)
+
+
+class UpdateCaseInput(serializers.Serializer[Any]):
+    risk_summary = serializers.CharField(allow_blank=True)
+    plan_review_notes = serializers.CharField(required=False, allow_blank=True, default="")
+    next_review_date = serializers.DateField(required=False, allow_null=True, default=None)
+
+
 class SharingDecisionInput(serializers.Serializer[Any]):
     direction = serializers.ChoiceField(["disclose", "refuse"], default="disclose")
     scope = serializers.CharField(required=False, allow_blank=True, default="")

@@ -236,3 +236,53 @@ def test_the_meeting_list_query_count_does_not_grow_with_meetings(
         mw.meeting(days=days)
     with django_assert_num_queries(QUERIES):
         assert len(client.get("/api/v1/meetings/").json()["results"]) == 4
+
+
+def test_the_discussion_is_recorded_with_if_match_and_the_case_updated(mw: MeetingWorld) -> None:
+    meeting = mw.meeting()
+    mw.invite_all(meeting)
+    item = mw.shared_item(meeting)
+    services.meeting_transition(meeting=meeting, by=mw.chair, transition="start")
+    chair = api_client(mw.chair)
+    got = chair.get(url(meeting, f"agenda/{item.pk}/"))
+    body = {"discussion": "Risk discussed", "adult_participated": True}
+    assert chair.patch(url(meeting, f"agenda/{item.pk}/"), body, format="json").status_code == 428
+    done = chair.patch(url(meeting, f"agenda/{item.pk}/"), body, format="json", HTTP_IF_MATCH=got["ETag"])
+    assert done.status_code == 200 and done.json()["adult_participated"] is True
+    stale = chair.patch(url(meeting, f"agenda/{item.pk}/"), body, format="json", HTTP_IF_MATCH=got["ETag"])
+    assert stale.status_code == 412
+    updated = chair.post(url(meeting, f"agenda/{item.pk}/update-case/"), {"risk_summary": "Reduced"}, format="json")
+    assert updated.status_code == 200 and updated.json()["case_updated_at"] is not None
+    outsider = api_client(UserFactory(agency=AgencyFactory()))
+    assert outsider.get(url(meeting, f"agenda/{item.pk}/")).status_code == 404
+
+
+def test_the_actions_api_covers_plan_actions_too(mw: MeetingWorld) -> None:
+    from cases import services as cases
+
+    w = mw.world
+    case = w.decide(w.case(), enquiry_lead_agency=w.trust)
+    plan = cases.plan_create(
+        case=case,
+        by=w.practitioner,
+        lead_agency=w.trust,
+        risks="Neglect",
+        review_date=timezone.localdate() + timedelta(days=30),
+    )
+    plan_action = cases.plan_action_add(
+        plan=plan,
+        by=w.practitioner,
+        owner_agency=w.trust,
+        owner_person=w.practitioner,
+        description="Arrange a carer",
+        due_date=timezone.localdate() + timedelta(days=5),
+    )
+    client = api_client(w.practitioner)
+    rows = client.get("/api/v1/actions/?mine=1").json()["results"]
+    assert [(r["id"], r["kind"]) for r in rows] == [(str(plan_action.pk), "cases.planaction")]
+    client.post(
+        f"/api/v1/actions/{plan_action.pk}/complete/", {"evidence_notes": "Carer starts Monday."}, format="json"
+    )
+    assert client.post(f"/api/v1/actions/{plan_action.pk}/verify/").status_code == 403  # the completer
+    verified = api_client(w.manager).post(f"/api/v1/actions/{plan_action.pk}/verify/")
+    assert verified.status_code == 200 and verified.json()["status"] == "verified"

@@ -93,3 +93,36 @@ def test_the_chair_runs_a_meeting_and_approves_its_minutes(journey: Journey) -> 
     assert meeting.decisions.count() == 1 and meeting.actions.count() == 1
     assert {a.agency for a in meeting.attendance.all()} == {mw.police, mw.trust}
     services.minutes_issue(meeting=meeting, by=mw.chair)
+
+
+def test_the_owner_decides_what_to_share_before_invitees_see_the_case(journey: Journey) -> None:
+    mw = MeetingWorld()
+    meeting = mw.meeting("marac")
+    mw.invite_all(meeting)
+    services.agenda_add_case(meeting=meeting, by=mw.trust_rep, case=mw.case)
+
+    police = journey.new_user_session(mw.police_other.email)
+    police.goto(f"/meetings/{meeting.pk}/")
+    expect(police.page.locator("main")).not_to_contain_text(mw.case.reference)
+    expect(police.page.locator(".govuk-inset-text")).to_contain_text("1 item awaits")
+    police.check_accessible("MARAC page before the owner's decision")
+
+    page = journey.page
+    journey.use_session(signed_in(mw.trust_rep))
+    journey.goto(f"/meetings/{meeting.pk}/")
+    journey.check_accessible("MARAC page for the owner")
+    page.get_by_role("link", name=f"Decide what to share about Case {mw.case.reference}").click()
+    journey.check_accessible("sharing decision for the agenda")
+    page.get_by_role("button", name="Record the decision").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    journey.check_accessible("sharing decision with errors")
+    page.get_by_label("Full record (read only)").check()
+    page.get_by_label("Risk assessment and risk picture").check()
+    page.get_by_label("UK GDPR Article 6 lawful basis").select_option("6_1_e_public_task")
+    page.get_by_label("Consent given").check()
+    page.get_by_label("Your rationale").fill("The MARAC needs the risk picture to plan the victim's safety.")
+    page.get_by_role("button", name="Record the decision").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("recorded for every invited agency")
+
+    police.goto(f"/meetings/{meeting.pk}/")
+    expect(police.page.locator("main")).to_contain_text(mw.case.reference)

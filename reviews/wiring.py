@@ -1,0 +1,51 @@
+"""The reviews app plugs into the platform: visibility rules, action kind, attachments, clocks, navigation, demo."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from safeguarding import registry
+from safeguarding.roles import CASE_WORKING_ROLES, Role
+
+
+def register() -> None:
+    from reviews import clocks, selectors, services
+    from reviews.models import ChronologyRequest, Review, ReviewAction
+    from safeguarding.web.navigation import register_nav
+
+    registry.register_visibility(
+        Review,
+        lambda u: selectors.review_list_for_user(user=u),
+        url=lambda r: reverse("reviews:detail", args=[r.pk]),
+        label=lambda r: f"SAR {r.reference}",
+        owner_agency=lambda r: r.business_unit_id,
+        case_id=lambda r: r.case_id,
+    )
+    registry.register_visibility(
+        ChronologyRequest,
+        lambda u: selectors.chronology_list_for_user(user=u),
+        url=lambda c: reverse("reviews:chronology", args=[c.pk]),
+        label=lambda c: f"Chronology request for SAR {c.review.reference}",
+        owner_agency=lambda c: c.agency_id,
+    )
+    registry.register_visibility(
+        ReviewAction,
+        lambda u: selectors.review_action_list_for_user(user=u),
+        url=lambda a: reverse("reviews:action", args=[a.pk]),
+        label=lambda a: f"SAR action {a.reference}",
+        owner_agency=lambda a: a.owner_agency_id,
+    )
+    registry.register_action_kind(ReviewAction, label="SAR action-plan items")
+    registry.register_attachment_parent(ReviewAction, may_attach=lambda user, item: services._may_update(item, user))
+    clocks.register()
+    register_nav(
+        "reviews",
+        label="Reviews",
+        url_name="reviews:list",
+        order=70,
+        roles=[*CASE_WORKING_ROLES, Role.SAR_REVIEWER],
+    )
+
+    from reviews import demo
+
+    registry.register_demo_step("reviews", demo.seed, order=70)

@@ -57,6 +57,7 @@ def register() -> None:
     register_kind(ACTION_DUE, label="Action due", policy_key="default_action_due")
     register_action_listener(_on_action_change)
     _register_disagreements()
+    _register_information_requests()
 
 
 def _register_disagreements() -> None:
@@ -107,3 +108,36 @@ def _register_disagreements() -> None:
     from escalation.disagreements import demo
 
     registry.register_demo_step("disagreements", demo.seed, order=60)
+
+
+INFORMATION_REQUEST = "information_request"
+
+
+def _on_information_request(request: Any, event: str) -> Any:
+    """The holder answers within the policy timescale; overdue requests climb the standard ladder."""
+    from escalation import services
+
+    if event == "created":
+        deadline = services.start_clock(
+            subject=request,
+            kind=INFORMATION_REQUEST,
+            policy_key="information_request_response",
+            start=request.created_at,
+            holder_agency=request.holder_agency,
+            area=request.area,
+            due_at=request.due_at,
+        )
+        return deadline.due_at
+    if event == "responded":
+        services.meet_clock(subject=request, kind=INFORMATION_REQUEST, by=request.responded_by)
+    elif event == "withdrawn":
+        services.cancel_clock(subject=request, kind=INFORMATION_REQUEST, reason="Request withdrawn")
+    return None
+
+
+def _register_information_requests() -> None:
+    from escalation.kinds import register_kind
+    from safeguarding.sharing.requests import register_request_listener
+
+    register_kind(INFORMATION_REQUEST, label="Information request answer", policy_key="information_request_response")
+    register_request_listener(_on_information_request)

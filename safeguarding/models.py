@@ -25,7 +25,12 @@ from safeguarding.organisations.models import (
     Position,
     Team,
 )
-from safeguarding.sharing.models import SharingAgreement, SharingDecision
+from safeguarding.sharing.models import (
+    BreakGlassAccess,
+    InformationRequest,
+    SharingAgreement,
+    SharingDecision,
+)
 
 __all__ = [
     "AccessChainLink",
@@ -39,8 +44,10 @@ __all__ = [
     "Attachment",
     "AuthEvent",
     "AuthEventType",
+    "BreakGlassAccess",
     "DirectoryEntry",
     "EnrolmentInvite",
+    "InformationRequest",
     "MappaRole",
     "Membership",
     "Nation",

@@ -44,8 +44,22 @@ def register() -> None:
         label=lambda item: "Work to reassign",
     )
     registry.register_leaver_work("actions", leaver_open_actions)
+    _register_sharing()
 
     from safeguarding import demo, demo_notifications
 
     registry.register_demo_step("organisations", demo.seed_organisations, order=10)
     registry.register_demo_step("notifications", demo_notifications.seed_notifications, order=20)
+
+
+def _register_sharing() -> None:
+    from safeguarding.sharing import requests
+    from safeguarding.sharing.models import InformationRequest
+
+    registry.register_visibility(
+        InformationRequest,
+        lambda u: requests.information_requests_visible_to(u),
+        url=lambda r: reverse("sharing:request", args=[r.pk]),
+        label=lambda r: f"Information request {r.reference}",
+        owner_agency=lambda r: r.holder_agency_id,
+    )

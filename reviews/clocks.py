@@ -1,4 +1,5 @@
-"""The reviews app's clocks: SAR acknowledgement, chronologies, the panel decision, and action-plan reminders.
+"""The reviews app's clocks: SAR acknowledgement, the panel decision (chronologies run on the platform's
+information-request clock), and action-plan reminders.
 
 Action-plan items' due dates run on the engine's ``action_due`` kind (its standard ladder escalates an overdue
 item to the owner's manager, the agency lead, then the director and the SAB chair). Reminders before the due date
@@ -16,7 +17,6 @@ from django.utils import timezone
 
 from escalation.kinds import DueItem, register_kind
 from escalation.models import DueItemFiring
-from escalation.policies import register_policy_default
 from reviews.models import ReviewAction
 from safeguarding.actions.models import OPEN_STATUSES
 from safeguarding.notifications.services import notify
@@ -72,10 +72,6 @@ class ActionReminder:
 def register() -> None:
     from reviews import services
 
-    register_policy_default(
-        services.CHRONOLOGY, label="SAR chronology returned", basis="working_days", amount=15, source="local"
-    )
     register_kind(services.ACKNOWLEDGEMENT, label="SAR referral acknowledgement", policy_key=services.ACKNOWLEDGEMENT)
-    register_kind(services.CHRONOLOGY, label="SAR chronology", policy_key=services.CHRONOLOGY)
     register_kind(services.DECISION, label="SAR panel decision", policy_key=services.DECISION)
     register_kind(REMINDER, label="SAR action-plan reminder", due_query=ActionReminder())

@@ -101,6 +101,9 @@ class Review(models.Model):
     referred_at = models.DateTimeField(default=timezone.now)
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     adult_name = models.CharField(max_length=200, help_text="When no case exists; otherwise the case's adult.")
+    nhs_number = models.CharField(
+        "NHS number", max_length=10, blank=True, help_text="Chronology requests name the adult by it."
+    )
     enquiry_ref = models.CharField(max_length=60, blank=True)
     basis = models.CharField(max_length=45, choices=Basis.choices)
     care_and_support_needs = models.BooleanField(default=False)
@@ -195,7 +198,8 @@ class ChronologyStatus(models.TextChoices):
 
 @pghistory.track(context_field=HISTORY_CONTEXT)
 class ChronologyRequest(models.Model):
-    """A request to one agency for its chronology during screening (Care Act s45), on the clock.
+    """A request to one agency for its chronology during screening: sent as an information request with the
+    Care Act s45 purpose (the platform's request, on its own clock), linked here to the review.
 
     Restricted: the panel, the reviewer and the business unit see every one; the agency asked sees its own.
     """
@@ -206,7 +210,9 @@ class ChronologyRequest(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="chronology_requests")
     agency = models.ForeignKey("safeguarding.Agency", on_delete=models.PROTECT, related_name="+")
-    purpose = models.CharField(max_length=40, default="care_act_s45")
+    information_request = models.OneToOneField(
+        "safeguarding.InformationRequest", on_delete=models.PROTECT, related_name="sar_chronology"
+    )
     questions = models.TextField(blank=True)
     status = models.CharField(max_length=20, choices=ChronologyStatus.choices, default=ChronologyStatus.REQUESTED)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

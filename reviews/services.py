@@ -17,6 +17,7 @@ from django.db.models import F, Max
 from django.http import Http404
 from django.utils import timezone
 
+from cases import nhs
 from escalation import services as clocks
 from reviews.models import (
     MANDATORY_BASES,
@@ -50,9 +51,12 @@ from safeguarding.notifications.services import notify
 from safeguarding.organisations.models import Agency, Area
 from safeguarding.organisations.selectors import agency_leads, agency_of, area_of_agency, members_with_role
 from safeguarding.roles import Role, reaches_case_data
+from safeguarding.sharing import requests
+from safeguarding.sharing.codes import LawfulBasisArt6, Purpose
+from safeguarding.sharing.models import InformationRequest, RequestOutcome
 
 ACKNOWLEDGEMENT = "sar_acknowledgement"
-CHRONOLOGY = "sar_chronology"
+CHRONOLOGY = "information_request"  # the platform's information-request clock holds chronology answers
 DECISION = "sar_decision"
 ACTION_DUE = "action_due"
 S45_PURPOSE = "care_act_s45"
@@ -142,6 +146,7 @@ def review_refer(
     adult_name: str = "",
     enquiry_ref: str = "",
     supporting_information: str = "",
+    nhs_number: str = "",
     area: Area | None = None,
     now: datetime | None = None,
 ) -> Review:
@@ -159,6 +164,14 @@ def review_refer(
         errors["concern_about_joint_working"] = [
             "A mandatory review needs concern about how agencies worked together to protect the adult"
         ]
+    digits = ""
+    if nhs_number.strip():
+        try:
+            digits = nhs.validate(nhs_number)
+        except nhs.InvalidNhsNumber as exc:
+            errors["nhs_number"] = [str(exc)]
+    elif case is not None:
+        digits = case.adult.nhs_number
     if case is None and not adult_name.strip():
         errors["adult_name"] = ["Name the adult, or link the referral to their case"]
     area = area or (case.area if case is not None else None) or area_of_agency(agency)
@@ -176,6 +189,7 @@ def review_refer(
         referred_at=now,
         case=case,
         adult_name=adult_name.strip() if case is None else "",
+        nhs_number=digits,
         basis=basis,
         care_and_support_needs=care_and_support_needs,
         serious_abuse_or_neglect=serious_abuse_or_neglect,
@@ -209,7 +223,8 @@ def review_refer(
 def chronology_request_create(
     *, review: Review, agency: Agency, by: User, questions: str = "", now: datetime | None = None
 ) -> ChronologyRequest:
-    """Ask one agency for its chronology (Care Act s45 purpose), on the clock, its leads told."""
+    """Ask one agency for its chronology: an information request with the Care Act s45 purpose, naming the adult
+    by NHS number, linked to the review (``source_object``); the request's own clock holds the answer."""
     now = now or timezone.now()
     existing = (
         ChronologyRequest.objects.filter(review=review, agency=agency)
@@ -218,31 +233,44 @@ def chronology_request_create(
     )
     if existing is not None:
         return existing
-    request = ChronologyRequest.objects.create(
+    if not review.nhs_number:
+        raise InvalidInput.field(
+            "nhs_number", "Record the adult's NHS number first: chronology requests name the adult by it"
+        )
+    what = f"Your agency's chronology of involvement with the adult for SAR {review.reference}."
+    if questions.strip():
+        what += f" {questions.strip()}"
+    info_request = requests.information_request_create(
+        by=by,
+        holder_agency=agency,
+        purpose=Purpose.SAR_S45,
+        lawful_basis=LawfulBasisArt6.LEGAL_OBLIGATION,
+        what=what,
+        why="The Safeguarding Adults Board is screening a review referral under Care Act section 44; "
+        "section 45 requires partners to supply the information it asks for.",
+        nhs_number=review.nhs_number,
+        source_object=review,
+        now=now,
+    )
+    chronology_request = ChronologyRequest.objects.create(
         review=review,
         agency=agency,
-        purpose=S45_PURPOSE,
+        information_request=info_request,
         questions=questions.strip(),
         requested_by=by,
         requested_at=now,
     )
-    clocks.start_clock(
-        subject=request, kind=CHRONOLOGY, policy_key=CHRONOLOGY, start=now, holder_agency=agency, area=review.area
-    )
     _event(review, EventKind.CHRONOLOGY_REQUESTED, f"Chronology requested from {agency.name}", by, now)
-    notify(
-        recipients=agency_leads(agency),
-        kind="sar_chronology_request",
-        title=f"Chronology requested for SAR {review.reference} (Care Act s45)",
-        target=request,
-        dedupe_key=f"sar-chronology:{request.pk}:requested",
-    )
-    return request
+    return chronology_request
+
+
+CHRONOLOGY_REASONS = "Chronology supplied to the Safeguarding Adults Board under Care Act section 45."
 
 
 @transaction.atomic
 def chronology_respond(*, request: ChronologyRequest, by: User, chronology: str) -> ChronologyRequest:
-    """The agency asked answers with its chronology (the case's redacted export helps prepare it)."""
+    """The agency asked answers with its chronology (the case's redacted export helps prepare it): the information
+    request is answered with the chronology as its response, which marks this request received."""
     agency = agency_of(by)
     if agency is None or agency.pk != request.agency_id or not reaches_case_data(by.roles):
         raise ActionForbidden("Only the agency asked can answer with its chronology.")
@@ -250,23 +278,46 @@ def chronology_respond(*, request: ChronologyRequest, by: User, chronology: str)
         raise TransitionNotAllowed("This chronology request has already been answered or was cancelled.")
     if not chronology.strip():
         raise InvalidInput.field("chronology", "Enter the chronology")
-    now = timezone.now()
-    request.status = ChronologyStatus.RECEIVED
-    request.chronology = chronology.strip()
-    request.responded_at = now
-    request.responded_by = by
-    request.save(update_fields=["status", "chronology", "responded_at", "responded_by"])
-    clocks.meet_clock(subject=request, kind=CHRONOLOGY, by=by)
-    review = request.review
-    _event(review, EventKind.CHRONOLOGY_RECEIVED, f"Chronology received from {agency.name}", by, now)
-    notify(
-        recipients=_business_managers(review),
-        kind="sar_chronology_received",
-        title=f"Chronology received for SAR {review.reference}",
-        target=review,
-        dedupe_key=f"sar-chronology:{request.pk}:received",
+    requests.information_request_respond(
+        request=request.information_request,
+        by=by,
+        outcome=RequestOutcome.DISCLOSE,
+        reasons=CHRONOLOGY_REASONS,
+        response_text=chronology.strip(),
     )
+    request.refresh_from_db()
     return request
+
+
+def on_information_request(info_request: InformationRequest, event: str) -> None:
+    """Listener on the platform's information requests: a chronology request follows its information request."""
+    linked = ChronologyRequest.objects.select_related("review", "agency").filter(information_request=info_request)
+    chronology_request = linked.first()
+    if chronology_request is None or chronology_request.status != ChronologyStatus.REQUESTED:
+        return
+    review = chronology_request.review
+    if event == "responded":
+        chronology_request.status = ChronologyStatus.RECEIVED
+        chronology_request.chronology = info_request.response_text or info_request.reasons
+        chronology_request.responded_at = info_request.responded_at
+        chronology_request.responded_by = info_request.responded_by
+        chronology_request.save(update_fields=["status", "chronology", "responded_at", "responded_by"])
+        _event(
+            review,
+            EventKind.CHRONOLOGY_RECEIVED,
+            f"Chronology received from {chronology_request.agency.name}",
+            info_request.responded_by,
+        )
+        notify(
+            recipients=_business_managers(review),
+            kind="sar_chronology_received",
+            title=f"Chronology received for SAR {review.reference}",
+            target=review,
+            dedupe_key=f"sar-chronology:{chronology_request.pk}:received",
+        )
+    elif event == "withdrawn":
+        chronology_request.status = ChronologyStatus.CANCELLED
+        chronology_request.save(update_fields=["status"])
 
 
 # --- the lifecycle -------------------------------------------------------------------------------------------
@@ -346,10 +397,10 @@ def review_transition(
         fields += ["decision", "decision_at", "decision_by", "rationale", "other_review"]
         clocks.meet_clock(subject=review, kind=DECISION, by=by)
         if transition == "decline":
-            for request in review.chronology_requests.filter(status=ChronologyStatus.REQUESTED):
-                request.status = ChronologyStatus.CANCELLED
-                request.save(update_fields=["status"])
-                clocks.cancel_clock(subject=request, reason="The review was declined", by=by)
+            for pending in review.chronology_requests.filter(status=ChronologyStatus.REQUESTED):
+                requests.information_request_withdraw(
+                    request=pending.information_request, by=by, reason="The review was declined"
+                )
         notify(
             recipients=[review.referrer],
             kind="sar_decision",

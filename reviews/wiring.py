@@ -38,6 +38,9 @@ def register() -> None:
     registry.register_action_kind(ReviewAction, label="SAR action-plan items")
     registry.register_attachment_parent(ReviewAction, may_attach=lambda user, item: services._may_update(item, user))
     clocks.register()
+    from safeguarding.sharing.requests import register_request_listener
+
+    register_request_listener(lambda request, event: services.on_information_request(request, event))
     register_nav(
         "reviews",
         label="Reviews",

@@ -39,6 +39,7 @@ class Board(World):
             "care_and_support_needs": True,
             "serious_abuse_or_neglect": True,
             "adult_name": "Adult D",
+            "nhs_number": "943 476 5919",
             "supporting_information": "Died at home after missed visits by three agencies.",
         }
         data.update(extra)

@@ -74,13 +74,16 @@ def test_a_transition_from_the_wrong_status_is_refused(b: Board) -> None:
         b.step(review, "publish")
 
 
-def test_chronology_requests_go_to_each_agency_on_the_clock_with_the_s45_purpose(b: Board) -> None:
+def test_chronology_requests_are_information_requests_with_the_s45_purpose_on_the_clock(b: Board) -> None:
     review = b.step(b.referral(), "acknowledge", "request_chronologies")
     assert review.status == ReviewStatus.AWAITING_CHRONOLOGIES
-    requests = list(review.chronology_requests.order_by("agency__name"))
+    requests = list(review.chronology_requests.select_related("information_request"))
     assert {r.agency for r in requests} == {b.trust, b.la}
-    assert all(r.purpose == "care_act_s45" for r in requests)
-    assert all(open_deadlines_for(r, services.CHRONOLOGY).exists() for r in requests)
+    for r in requests:
+        info = r.information_request
+        assert (info.purpose, info.holder_agency, info.requesting_agency) == ("sar_s45_request", r.agency, b.unit)
+        assert (info.source_object, info.nhs_number) == (review, "9434765919")
+        assert open_deadlines_for(info, services.CHRONOLOGY).exists()
     # Asking again does not duplicate.
     b.step(review, "request_chronologies", agencies=[b.trust])
     assert review.chronology_requests.count() == 2
@@ -94,8 +97,14 @@ def test_an_agency_answers_its_own_chronology_request_only(b: Board) -> None:
     with pytest.raises(InvalidInput):
         services.chronology_respond(request=trust_request, by=b.lead, chronology=" ")
     done = services.chronology_respond(request=trust_request, by=b.lead, chronology="2026-01-03 visit missed.")
-    assert done.status == ChronologyStatus.RECEIVED
-    assert not open_deadlines_for(done, services.CHRONOLOGY).exists()
+    assert (done.status, done.chronology, done.responded_by) == (
+        ChronologyStatus.RECEIVED,
+        "2026-01-03 visit missed.",
+        b.lead,
+    )
+    assert done.information_request.status == "approved_shared"
+    assert not open_deadlines_for(done.information_request, services.CHRONOLOGY).exists()
+    assert review.timeline.filter(kind="chronology_received").count() == 1
     with pytest.raises(TransitionNotAllowed):
         services.chronology_respond(request=done, by=b.lead, chronology="again")
 
@@ -123,6 +132,17 @@ def test_declining_cancels_outstanding_chronology_requests(b: Board) -> None:
     review = b.step(review, "decline", other_review="A single-agency learning review by the trust.")
     assert review.status == ReviewStatus.DECLINED
     assert set(review.chronology_requests.values_list("status", flat=True)) == {ChronologyStatus.CANCELLED}
+    assert set(review.chronology_requests.values_list("information_request__status", flat=True)) == {"withdrawn"}
+
+
+def test_chronologies_need_the_adults_nhs_number(b: Board) -> None:
+    review = b.step(b.referral(nhs_number=""), "acknowledge")
+    with pytest.raises(InvalidInput) as err:
+        b.step(review, "request_chronologies")
+    assert "nhs_number" in err.value.errors
+    with pytest.raises(InvalidInput) as err:
+        b.referral(nhs_number="943 476 5918")
+    assert "nhs_number" in err.value.errors
 
 
 def test_the_review_starts_only_with_methodology_reviewer_and_terms_of_reference(b: Board) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -238,8 +239,11 @@ def edit(request: HttpRequest, pk: Any) -> HttpResponse:
     panel = [
         (str(u.pk), f"{u.full_name}, {u.membership.agency.name}")
         for u in User.objects.filter(
-            is_active=True, membership__roles__contains=[Role.SAR_PANEL_MEMBER], membership__agency__areas=review.area
+            Q(membership__roles__contains=[Role.SAR_PANEL_MEMBER], membership__agency__areas=review.area)
+            | Q(pk__in=review.panel_members.values("pk")),
+            is_active=True,
         )
+        .distinct()
         .select_related("membership__agency")
         .order_by("full_name")
     ]

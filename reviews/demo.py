@@ -9,7 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from reviews import services
-from reviews.models import Basis, Review, ReviewAction
+from reviews.models import Basis, Recommendation, Review, ReviewAction
+from safeguarding.accounts.models import User
+from safeguarding.organisations.models import Agency
 
 
 @transaction.atomic
@@ -117,7 +119,7 @@ def seed() -> None:
     )
     r2 = services.recommendation_add(review=published, by=kate, text="Agencies share tenancy risks at discharge.")
 
-    def item(rec, owner, agency, text, days):  # type: ignore[no-untyped-def]
+    def item(rec: Recommendation, owner: User, agency: Agency, text: str, days: int) -> ReviewAction:
         return services.review_action_create(
             recommendation=rec,
             by=kate,

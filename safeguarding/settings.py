@@ -352,6 +352,11 @@ SPECTACULAR_SETTINGS = {
         "ActionStatusEnum": "safeguarding.actions.models.ActionStatus",
         "DeadlineStatusEnum": "escalation.models.DeadlineStatus",
         "DisagreementStatusEnum": "escalation.disagreements.models.DisagreementStatus",
+        "ReviewStatusEnum": "reviews.models.ReviewStatus",
+        "ChronologyStatusEnum": "reviews.models.ChronologyStatus",
+        "SarBasisEnum": "reviews.models.Basis",
+        "DeadlineBasisEnum": "escalation.models.Basis",
+        "SarDecisionEnum": "reviews.models.Decision",
     },
     "DISABLE_ERRORS_AND_WARNINGS": True,
 }

@@ -34,3 +34,10 @@ urlpatterns += [
     ),
     path("cases/<uuid:pk>/visibility/", api_sharing.CaseVisibility.as_view(), name="case-visibility"),
 ]
+
+from cases import api_access, api_break_glass  # noqa: E402
+
+urlpatterns += [
+    path("cases/<uuid:pk>/break-glass/", api_break_glass.CaseBreakGlass.as_view(), name="case-break-glass"),
+    path("cases/<uuid:pk>/access-log/", api_access.CaseAccessLog.as_view(), name="case-access-log"),
+]

@@ -32,6 +32,7 @@ from safeguarding.actions.services import action_visibility
 from safeguarding.audit.services import record_access, record_denied
 from safeguarding.roles import reaches_case_data
 from safeguarding.sharing import selectors as sharing
+from safeguarding.sharing.break_glass import active_break_glass
 
 SEARCH_CAP = 1000
 
@@ -122,7 +123,15 @@ def case_get_for_user(
             record_denied(user=user, object_type=Case, object_id=case_id, route=route, purpose=purpose)
         raise Http404("Not found")
     if audit:
-        record_access(user=user, objects_or_ids=case, route=route, purpose=purpose)
+        emergency = active_break_glass(user=user, obj=case) if scope < Scope.OWNER else None
+        record_access(
+            user=user,
+            objects_or_ids=case,
+            route=route,
+            purpose=purpose,
+            break_glass=emergency is not None,
+            break_glass_reason=f"{emergency.reason_code}: {emergency.reason}" if emergency is not None else "",
+        )
     return case, scope
 
 

@@ -53,8 +53,26 @@ def register() -> None:
 
 
 def _register_sharing() -> None:
-    from safeguarding.sharing import requests
-    from safeguarding.sharing.models import InformationRequest
+    from safeguarding.sharing import break_glass, requests
+    from safeguarding.sharing.models import BreakGlassAccess, InformationRequest
+
+    registry.register_visibility(
+        BreakGlassAccess,
+        break_glass.break_glass_visible_to,
+        url=lambda a: reverse("sharing:break-glass-review", args=[a.pk]),
+        label=lambda a: f"Emergency access {a.reference}",
+        owner_agency=lambda a: a.owner_agency_id,
+    )
+    register_nav(
+        "user-activity", label="What a person viewed", url_name="audit:user-activity", order=875, roles=[Role.AUDITOR]
+    )
+    register_nav(
+        "break-glass",
+        label="Emergency access",
+        url_name="sharing:break-glass",
+        order=55,
+        roles=[*break_glass.DEFAULT_ROLES, *break_glass.REVIEWER_ROLES],
+    )
 
     registry.register_visibility(
         InformationRequest,
@@ -62,4 +80,21 @@ def _register_sharing() -> None:
         url=lambda r: reverse("sharing:request", args=[r.pk]),
         label=lambda r: f"Information request {r.reference}",
         owner_agency=lambda r: r.holder_agency_id,
+    )
+    register_nav(
+        "information-requests",
+        label="Information requests",
+        url_name="sharing:requests",
+        order=50,
+        roles=CASE_WORKING_ROLES,
+    )
+    registry.register_my_work_panel(
+        "information-requests",
+        title="Information requests to answer",
+        url_name="sharing:requests-awaiting",
+        order=40,
+        roles=CASE_WORKING_ROLES,
+    )
+    registry.register_case_panel(
+        "information-requests", title="Information requests", url_name="sharing:case-requests", order=70
     )

@@ -9,6 +9,7 @@ from django.urls import URLPattern, URLResolver, include, path
 
 from safeguarding.api import views
 from safeguarding.attachments import api as attachments
+from safeguarding.audit import api as audit
 from safeguarding.notifications import api as notifications
 
 app_name = "api"
@@ -25,6 +26,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("attachments/", attachments.AttachmentCreate.as_view(), name="attachment-create"),
     path("attachments/<uuid:pk>/download/", attachments.AttachmentDownload.as_view(), name="attachment-download"),
+    path("", include("safeguarding.sharing.api_urls")),
+    path("access-log/", audit.UserAccessLog.as_view(), name="access-log"),
 ]
 
 for app in ("escalation", "cases", "referrals", "meetings", "reviews", "assurance"):

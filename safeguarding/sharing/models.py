@@ -276,6 +276,11 @@ class BreakGlassReview(models.TextChoices):
     NOT_JUSTIFIED = "not_justified", "Not justified"
 
 
+class BreakGlassVerdict(models.TextChoices):
+    JUSTIFIED = "justified", "Justified"
+    NOT_JUSTIFIED = "not_justified", "Not justified"
+
+
 @pghistory.track()
 class BreakGlassAccess(models.Model):
     """Emergency read-only access outside a legitimate relationship (checklist B1): a short-lived ``full`` decision

@@ -10,6 +10,7 @@ answers. Creating a request by NHS number answers identically either way; the ho
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
@@ -17,10 +18,12 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from safeguarding import registry
 from safeguarding.accounts.models import User
+from safeguarding.audit.services import record_access, record_denied
 from safeguarding.exceptions import ActionForbidden, InvalidInput, TransitionNotAllowed
 from safeguarding.notifications.services import notify
 from safeguarding.organisations.models import Agency
@@ -87,6 +90,24 @@ def information_requests_visible_to(user: User, *, box: str = "") -> QuerySet[In
     return InformationRequest.objects.filter(condition).select_related(
         "requesting_agency", "holder_agency", "requested_by", "responded_by"
     )
+
+
+def information_request_get_for_user(*, user: User, pk: Any, route: str) -> InformationRequest:
+    """The request, or 404 (the same for missing and invisible). Writes the access row either way."""
+    found = information_requests_visible_to(user).filter(pk=pk).first() if _is_uuid(pk) else None
+    if found is None:
+        record_denied(user=user, object_type=InformationRequest, object_id=pk, route=route)
+        raise Http404("Not found")
+    record_access(user=user, objects_or_ids=found, route=route)
+    return found
+
+
+def _is_uuid(value: Any) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
 
 
 def is_holder(user: User, request: InformationRequest) -> bool:
@@ -290,7 +311,8 @@ def information_request_respond(
     if outcome == RequestOutcome.REFUSE:
         if target is not None:
             fields = {k: v for k, v in decision_fields.items() if k in ("adult_informed", "adult_not_informed_reason")}
-            fields.setdefault("adult_not_informed_reason", "Nothing was shared, so there is nothing to tell the adult.")
+            if not fields.get("adult_informed") and not fields.get("adult_not_informed_reason"):
+                fields["adult_not_informed_reason"] = "Nothing was shared, so there is nothing to tell the adult."
             decision = refuse_share(consent_status=consent_status or ConsentStatus.NOT_SOUGHT, **common, **fields)
         status = RequestStatus.REFUSED
     else:

@@ -83,6 +83,9 @@ SHARE_BODY = {
     "rationale": "Needed to coordinate support and keep the adult safe.",
 }
 
+LEADS_ONLY = {"owner_practitioner": "403"}
+BREAK_GLASS = {name: ("through" if name == "owner_lead" else "403") for name in RELATIONSHIPS}
+
 # Full-scope grantees see the enquiry, plans and so on; writing to them needs the owner (lead agency/LA).
 ROUTES = [
     Route("api:case-detail", "get", case_url(""), "summary", "summary"),
@@ -188,6 +191,25 @@ ROUTES = [
         },
     ),
     Route("api:case-visibility", "get", case_url("visibility/"), "summary", "owner"),
+    # Break-glass: only its roles (the owning agency's safeguarding lead here) get past the role gate, and the case
+    # is already visible to them (409); every other relationship is refused by role (403), whatever it can see.
+    Route(
+        "api:case-break-glass",
+        "post",
+        case_url("break-glass/"),
+        "summary",
+        "owner",
+        lambda c: {
+            "reason_code": "immediate_risk",
+            "reason": "An emergency that cannot wait for the owner.",
+            "otp": "1",
+        },
+        overrides=BREAK_GLASS,
+    ),
+    Route("cases:break-glass", "get", case_url("break-glass/", api=False), "summary", "owner", overrides=BREAK_GLASS),
+    # Who viewed this record: the owning agency's safeguarding leads only.
+    Route("api:case-access-log", "get", case_url("access-log/"), "summary", "owner", overrides=LEADS_ONLY),
+    Route("cases:access-log", "get", case_url("access-log/", api=False), "summary", "owner", overrides=LEADS_ONLY),
     Route("api:person-detail", "get", lambda c: f"/api/v1/people/{c.case.adult_id}/", "summary", "summary"),
     Route(
         "api:person-detail",

@@ -45,7 +45,7 @@ def seed() -> None:
         care_and_support_needs=True,
         serious_abuse_or_neglect=True,
         adult_name="Mr H",
-        nhs_number="401 023 2137",
+        nhs_number="712 345 6785",
         supporting_information="Severe self-neglect over two winters; three agencies each closed their involvement.",
     )
     move(screening, "acknowledge")

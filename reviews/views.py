@@ -541,3 +541,11 @@ def learning(request: HttpRequest) -> HttpResponse:
         },
         status=400 if form.errors else 200,
     )
+
+
+def case_panel(request: HttpRequest, case_id: Any) -> HttpResponse:
+    """The case page's "Safeguarding Adults Reviews" panel: reviews of this case the user may see."""
+    user = _user(request)
+    rows = list(selectors.review_list_for_user(user=user).filter(case_id=case_id).order_by("-referred_at"))
+    record_access(user=user, objects_or_ids=rows, object_type=Review, route="reviews:case-panel")
+    return render(request, "reviews/case_panel.html", {"rows": rows})

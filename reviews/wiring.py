@@ -41,6 +41,9 @@ def register() -> None:
     from safeguarding.sharing.requests import register_request_listener
 
     register_request_listener(lambda request, event: services.on_information_request(request, event))
+    registry.register_case_panel(
+        "reviews", title="Safeguarding Adults Reviews", url_name="reviews:case-panel", order=90
+    )
     register_nav(
         "reviews",
         label="Reviews",

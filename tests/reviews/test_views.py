@@ -140,3 +140,11 @@ def test_commissioners_get_404_on_review_pages(b: Board) -> None:
     assert client.get(reverse("reviews:detail", args=[review.pk])).status_code == 404
     assert client.get(reverse("reviews:action", args=[item.pk])).status_code == 404
     assert b"SAR-" not in client.get(reverse("reviews:list")).content
+
+
+def test_the_case_panel_lists_reviews_of_the_case_the_user_may_see(b: Board) -> None:
+    case = b.case()
+    review = b.referral(case=case, adult_name="")
+    url = reverse("reviews:case-panel", args=[case.pk])
+    assert review.reference.encode() in signed_in(b.practitioner).get(url, HTTP_HX_REQUEST="true").content
+    assert review.reference.encode() not in signed_in(b.officer).get(url, HTTP_HX_REQUEST="true").content

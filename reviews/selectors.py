@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -260,3 +260,31 @@ def theme_list_for_user(*, user: User) -> QuerySet[ImprovementTheme]:
     if agency is None:
         return ImprovementTheme.objects.none()
     return ImprovementTheme.objects.filter(Q(area__agencies=agency) | Q(area__business_unit=agency)).distinct()
+
+
+# --- for the SAB business unit's "My work" and for assurance (aggregates, no personal data) ----------------------
+
+
+def sab_work(*, user: User) -> tuple[QuerySet[Review], QuerySet[ReviewAction]]:
+    """Referrals awaiting acknowledgement and items whose evidence awaits verification, for the business unit."""
+    unit = unit_agency(user)
+    if unit is None:
+        return Review.objects.none(), ReviewAction.objects.none()
+    referrals = Review.objects.filter(business_unit=unit, status="referral_received").order_by("referred_at")
+    evidence = ReviewAction.objects.filter(
+        recommendation__review__business_unit=unit, status=ActionStatus.COMPLETED
+    ).order_by("completed_at")
+    return referrals, evidence
+
+
+def status_counts(*, area: Area) -> dict[str, int]:
+    """SARs of an area by status (for assurance: commissioners see aggregates only)."""
+    rows = Review.objects.filter(area=area).values_list("status").annotate(n=Count("id"))
+    return {str(status): int(n) for status, n in rows}
+
+
+def rag_counts(*, area: Area, today: date | None = None) -> dict[str, int]:
+    """Action-plan items of an area's reviews by RAG rating (for assurance; computed like the tracker)."""
+    qs = with_rag(ReviewAction.objects.filter(recommendation__review__area=area), today=today)
+    rows = qs.values_list("rag").annotate(n=Count("id"))  # type: ignore[misc]
+    return {str(rag): int(n) for rag, n in rows}

@@ -10,6 +10,7 @@ urlpatterns = [
     path("reviews/tracker/", views.tracker, name="tracker"),
     path("reviews/our-actions/", views.our_actions, name="our-actions"),
     path("reviews/learning/", views.learning, name="learning"),
+    path("reviews/sab-work/", views.sab_work_panel, name="sab-work"),
     path("reviews/for-case/<uuid:case_id>/", views.case_panel, name="case-panel"),
     path("reviews/<uuid:pk>/", views.detail, name="detail"),
     path("reviews/<uuid:pk>/transition/", views.transition, name="transition"),

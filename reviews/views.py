@@ -549,3 +549,16 @@ def case_panel(request: HttpRequest, case_id: Any) -> HttpResponse:
     rows = list(selectors.review_list_for_user(user=user).filter(case_id=case_id).order_by("-referred_at"))
     record_access(user=user, objects_or_ids=rows, object_type=Review, route="reviews:case-panel")
     return render(request, "reviews/case_panel.html", {"rows": rows})
+
+
+def sab_work_panel(request: HttpRequest) -> HttpResponse:
+    """The business unit's My-work panel: referrals to acknowledge and evidence to verify (a fragment for htmx)."""
+    if not getattr(request, "htmx", False):
+        return redirect("reviews:list")
+    user = _user(request)
+    referrals, evidence = selectors.sab_work(user=user)
+    referral_rows = list(referrals[:10])
+    evidence_rows = list(evidence.select_related("recommendation__review", "owner_agency")[:10])
+    record_access(user=user, objects_or_ids=referral_rows, object_type=Review, route="reviews:sab-work")
+    record_access(user=user, objects_or_ids=evidence_rows, object_type=ReviewAction, route="reviews:sab-work")
+    return render(request, "reviews/sab_work_panel.html", {"referrals": referral_rows, "evidence": evidence_rows})

@@ -41,6 +41,13 @@ def register() -> None:
     from safeguarding.sharing.requests import register_request_listener
 
     register_request_listener(lambda request, event: services.on_information_request(request, event))
+    registry.register_my_work_panel(
+        "sab-reviews",
+        title="Safeguarding Adults Reviews",
+        url_name="reviews:sab-work",
+        order=40,
+        roles=[Role.SAB_BUSINESS_MANAGER, Role.SAB_CHAIR],
+    )
     registry.register_case_panel(
         "reviews", title="Safeguarding Adults Reviews", url_name="reviews:case-panel", order=90
     )

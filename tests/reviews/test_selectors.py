@@ -151,3 +151,20 @@ def test_the_referrer_agency_sees_its_referral(b: Board) -> None:
     review = b.referral()
     assert list(selectors.review_list_for_user(user=b.lead)) == [review]
     assert not selectors.review_list_for_user(user=b.la_practitioner).exists()
+
+
+def test_aggregates_for_assurance_count_statuses_and_rag(b: Board, rec) -> None:  # type: ignore[no-untyped-def]
+    b.referral()
+    today = timezone.localdate()
+    b.item(rec, due=today + timedelta(days=90))
+    _craft(b.item(rec), due_date=today - timedelta(days=1))
+    assert selectors.status_counts(area=b.area) == {"published": 1, "referral_received": 1}
+    assert selectors.rag_counts(area=b.area, today=today) == {"green": 1, "red": 1}
+
+
+def test_the_unit_sees_referrals_to_acknowledge_and_evidence_to_verify(b: Board, rec) -> None:  # type: ignore[no-untyped-def]
+    referral = b.referral()
+    done = services.review_action_complete(action=b.item(rec), by=b.lead, evidence_notes="Done.")
+    referrals, evidence = selectors.sab_work(user=b.manager_sab)
+    assert (list(referrals), list(evidence)) == ([referral], [done])
+    assert [list(q) for q in selectors.sab_work(user=b.lead)] == [[], []]

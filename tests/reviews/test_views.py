@@ -148,3 +148,10 @@ def test_the_case_panel_lists_reviews_of_the_case_the_user_may_see(b: Board) -> 
     url = reverse("reviews:case-panel", args=[case.pk])
     assert review.reference.encode() in signed_in(b.practitioner).get(url, HTTP_HX_REQUEST="true").content
     assert review.reference.encode() not in signed_in(b.officer).get(url, HTTP_HX_REQUEST="true").content
+
+
+def test_the_sab_work_panel(b: Board) -> None:
+    referral = b.referral()
+    response = signed_in(b.manager_sab).get(reverse("reviews:sab-work"), HTTP_HX_REQUEST="true")
+    assert referral.reference.encode() in response.content
+    assert signed_in(b.manager_sab).get(reverse("reviews:sab-work")).status_code == 302

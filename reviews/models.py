@@ -193,6 +193,7 @@ class TimelineEntry(models.Model):
 class ChronologyStatus(models.TextChoices):
     REQUESTED = "requested", "Requested"
     RECEIVED = "received", "Received"
+    REFUSED = "refused", "Refused"
     CANCELLED = "cancelled", "Cancelled"
 
 

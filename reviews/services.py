@@ -297,21 +297,22 @@ def on_information_request(info_request: InformationRequest, event: str) -> None
         return
     review = chronology_request.review
     if event == "responded":
-        chronology_request.status = ChronologyStatus.RECEIVED
-        chronology_request.chronology = info_request.response_text or info_request.reasons
+        refused = info_request.outcome == RequestOutcome.REFUSE
+        chronology_request.status = ChronologyStatus.REFUSED if refused else ChronologyStatus.RECEIVED
+        chronology_request.chronology = info_request.reasons if refused else info_request.response_text
         chronology_request.responded_at = info_request.responded_at
         chronology_request.responded_by = info_request.responded_by
         chronology_request.save(update_fields=["status", "chronology", "responded_at", "responded_by"])
         _event(
             review,
             EventKind.CHRONOLOGY_RECEIVED,
-            f"Chronology received from {chronology_request.agency.name}",
+            f"Chronology {'refused by' if refused else 'received from'} {chronology_request.agency.name}",
             info_request.responded_by,
         )
         notify(
             recipients=_business_managers(review),
             kind="sar_chronology_received",
-            title=f"Chronology received for SAR {review.reference}",
+            title=f"Chronology {'refused' if refused else 'received'} for SAR {review.reference}",
             target=review,
             dedupe_key=f"sar-chronology:{chronology_request.pk}:received",
         )

@@ -256,3 +256,34 @@ def test_themes_and_learning_events_belong_to_the_unit(b: Board) -> None:
         attendance={b.trust: 12, b.la: 9, b.police: 0},
     )
     assert {(a.agency, a.attendees) for a in event.attendance.all()} == {(b.trust, 12), (b.la, 9)}
+
+
+def test_a_chronology_answered_or_refused_through_the_information_request_follows_it(b: Board) -> None:
+    from safeguarding.sharing import requests
+
+    review = b.step(b.referral(), "acknowledge", "request_chronologies")
+    la_request = review.chronology_requests.get(agency=b.la)
+    requests.information_request_respond(
+        request=la_request.information_request,
+        by=b.la_manager,
+        outcome="refuse",
+        reasons="We hold no record of contact with this adult in the period.",
+    )
+    la_request.refresh_from_db()
+    assert (la_request.status, la_request.chronology) == (
+        ChronologyStatus.REFUSED,
+        "We hold no record of contact with this adult in the period.",
+    )
+    trust_request = review.chronology_requests.get(agency=b.trust)
+    requests.information_request_respond(
+        request=trust_request.information_request,
+        by=b.lead,
+        outcome="disclose",
+        reasons="Chronology supplied under Care Act section 45 duty.",
+        response_text="12 Feb: CPN visit, no answer.",
+    )
+    trust_request.refresh_from_db()
+    assert (trust_request.status, trust_request.chronology) == (
+        ChronologyStatus.RECEIVED,
+        "12 Feb: CPN visit, no answer.",
+    )

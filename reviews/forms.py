@@ -201,3 +201,31 @@ class LearningEventForm(forms.Form):
         error_messages={"required": "Enter the date", "invalid": "Enter the date as YYYY-MM-DD"},
     )
     summary = forms.CharField(label="Summary (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ThemeForm(forms.Form):
+    title = forms.CharField(label="Theme", max_length=200, error_messages={"required": "Name the theme"})
+    description = forms.CharField(
+        label="Description (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    reviews = forms.MultipleChoiceField(
+        label="Reviews where it recurs", required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, reviews: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["reviews"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = reviews
+
+
+class LinkThemeForm(forms.Form):
+    theme = forms.ChoiceField(
+        label="Improvement theme this item addresses", error_messages={"required": "Choose a theme"}
+    )
+
+    def __init__(self, *args: Any, themes: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["theme"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "Choose…"), *themes]

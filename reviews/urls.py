@@ -24,4 +24,5 @@ urlpatterns = [
     path("reviews/actions/<uuid:pk>/evidence/", views.item_evidence, name="action-evidence"),
     path("reviews/actions/<uuid:pk>/verify/", views.item_verify, name="action-verify"),
     path("reviews/actions/<uuid:pk>/return/", views.item_return, name="action-return"),
+    path("reviews/actions/<uuid:pk>/theme/", views.item_theme, name="action-theme"),
 ]

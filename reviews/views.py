@@ -426,6 +426,8 @@ def item(request: HttpRequest, pk: Any) -> HttpResponse:
             "update_form": f.UpdateForm(initial={"owner_flag": action.owner_flag}),
             "evidence_form": f.EvidenceForm(),
             "return_form": f.ReturnForm(),
+            "theme_form": f.LinkThemeForm(themes=_theme_choices(user)) if _is_unit_of(user, review) else None,
+            "themes": action.themes.all(),
         },
     )
 
@@ -504,24 +506,40 @@ def learning(request: HttpRequest) -> HttpResponse:
     """Joint learning events (with attendance by agency) and the improvement themes that recur across reviews."""
     user = _user(request)
     is_unit = selectors.unit_agency(user) is not None
-    form = f.LearningEventForm(request.POST or None)
-    if request.method == "POST":
-        if not is_unit:
-            raise PermissionDenied
-        if form.is_valid():
-            area_agencies = Agency.objects.filter(areas__business_unit=selectors.unit_agency(user)).distinct()
-            attendance = {}
-            for agency in area_agencies:
-                raw = request.POST.get(f"attendance-{agency.pk}", "").strip()
-                if raw.isdigit():
-                    attendance[agency] = int(raw)
-            try:
-                services.learning_event_create(by=user, attendance=attendance, **form.cleaned_data)
-            except ServiceError as exc:
-                _copy(form, exc)
-            else:
-                messages.success(request, "Learning event recorded.")
-                return redirect("reviews:learning")
+    unit_reviews = selectors.board_reviews(user=user).filter(business_unit=selectors.unit_agency(user))
+    review_choices = [(str(r.pk), r.reference) for r in unit_reviews.order_by("reference")]
+    posted_theme = request.method == "POST" and request.POST.get("form") == "theme"
+    form = f.LearningEventForm(request.POST if request.method == "POST" and not posted_theme else None)
+    theme_form = f.ThemeForm(request.POST if posted_theme else None, reviews=review_choices)
+    if request.method == "POST" and not is_unit:
+        raise PermissionDenied
+    if posted_theme and theme_form.is_valid():
+        try:
+            services.theme_create(
+                by=user,
+                title=theme_form.cleaned_data["title"],
+                description=theme_form.cleaned_data["description"],
+                reviews=list(unit_reviews.filter(pk__in=theme_form.cleaned_data["reviews"])),
+            )
+        except ServiceError as exc:
+            _copy(theme_form, exc)
+        else:
+            messages.success(request, "Improvement theme recorded.")
+            return redirect("reviews:learning")
+    if request.method == "POST" and not posted_theme and form.is_valid():
+        area_agencies = Agency.objects.filter(areas__business_unit=selectors.unit_agency(user)).distinct()
+        attendance = {}
+        for agency in area_agencies:
+            raw = request.POST.get(f"attendance-{agency.pk}", "").strip()
+            if raw.isdigit():
+                attendance[agency] = int(raw)
+        try:
+            services.learning_event_create(by=user, attendance=attendance, **form.cleaned_data)
+        except ServiceError as exc:
+            _copy(form, exc)
+        else:
+            messages.success(request, "Learning event recorded.")
+            return redirect("reviews:learning")
     events = list(
         selectors.learning_event_list_for_user(user=user).prefetch_related("attendance__agency", "reviews", "themes")
     )
@@ -536,10 +554,11 @@ def learning(request: HttpRequest) -> HttpResponse:
             "themes": [(t, t.actions.count()) for t in themes],
             "is_unit": is_unit,
             "form": form,
+            "theme_form": theme_form,
             "agencies": agencies,
             "today": timezone.localdate(),
         },
-        status=400 if form.errors else 200,
+        status=400 if form.errors or theme_form.errors else 200,
     )
 
 
@@ -562,3 +581,31 @@ def sab_work_panel(request: HttpRequest) -> HttpResponse:
     record_access(user=user, objects_or_ids=referral_rows, object_type=Review, route="reviews:sab-work")
     record_access(user=user, objects_or_ids=evidence_rows, object_type=ReviewAction, route="reviews:sab-work")
     return render(request, "reviews/sab_work_panel.html", {"referrals": referral_rows, "evidence": evidence_rows})
+
+
+def _is_unit_of(user: User, review: Review) -> bool:
+    unit = selectors.unit_agency(user)
+    return unit is not None and unit.pk == review.business_unit_id
+
+
+def _theme_choices(user: User) -> list[tuple[str, str]]:
+    return [(str(t.pk), t.title) for t in selectors.theme_list_for_user(user=user).order_by("title")]
+
+
+@require_POST
+def item_theme(request: HttpRequest, pk: Any) -> HttpResponse:
+    """The business unit links an item to the improvement theme it addresses."""
+    user = _user(request)
+    action = selectors.review_action_get_for_user(user=user, pk=pk, route="reviews:action-theme")
+    if not _is_unit_of(user, action.recommendation.review):
+        raise PermissionDenied
+    form = f.LinkThemeForm(request.POST, themes=_theme_choices(user))
+    if form.is_valid():
+        theme = selectors.theme_list_for_user(user=user).get(pk=form.cleaned_data["theme"])
+        try:
+            services.theme_link(theme=theme, by=user, actions_addressing=[action])
+        except ActionForbidden as exc:
+            raise PermissionDenied(exc.detail) from exc
+        messages.success(request, f"Linked to the theme {theme.title}.")
+        return redirect("reviews:action", pk=action.pk)
+    return render(request, "reviews/item_form.html", {"a": action, "form": form, "kind": "theme"}, status=400)

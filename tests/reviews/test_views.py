@@ -155,3 +155,23 @@ def test_the_sab_work_panel(b: Board) -> None:
     response = signed_in(b.manager_sab).get(reverse("reviews:sab-work"), HTTP_HX_REQUEST="true")
     assert referral.reference.encode() in response.content
     assert signed_in(b.manager_sab).get(reverse("reviews:sab-work")).status_code == 302
+
+
+def test_the_unit_records_a_theme_and_links_an_item_to_it(b: Board) -> None:
+    review = b.published()
+    item = b.item(b.recommendation(review))
+    unit = signed_in(b.manager_sab)
+    response = unit.post(
+        reverse("reviews:learning"),
+        {"form": "theme", "title": "Missed visits", "description": "Recurs.", "reviews": [str(review.pk)]},
+    )
+    assert response.status_code == 302, response.content
+    theme = review.themes.get()
+    assert b"Link the theme" in unit.get(reverse("reviews:action", args=[item.pk])).content
+    unit.post(reverse("reviews:action-theme", args=[item.pk]), {"theme": str(theme.pk)})
+    assert list(theme.actions.all()) == [item]
+    assert (
+        signed_in(b.lead).post(reverse("reviews:action-theme", args=[item.pk]), {"theme": str(theme.pk)}).status_code
+        == 403
+    )
+    assert signed_in(b.lead).post(reverse("reviews:learning"), {"form": "theme", "title": "x"}).status_code == 403

@@ -62,3 +62,28 @@ def test_panel_decision_then_an_owner_updates_an_item_with_evidence_and_the_mana
     expect(manager.page.locator("h1 + p")).to_contain_text("Blue")
     manager.check_accessible("verified item")
     assert ReviewAction.objects.get(pk=item.pk).status == "verified"
+
+
+def test_refer_answer_a_chronology_and_record_learning_pages_are_accessible(journey: Journey) -> None:
+    b = Board()
+    review = b.step(b.referral(), "acknowledge", "request_chronologies")
+    own = review.chronology_requests.get(agency=b.la)
+    page = journey.page
+    journey.sign_in(b.la_practitioner.email)
+    page.wait_for_url("**/my-work/")
+    journey.goto("/reviews/refer/")
+    journey.check_accessible("referral form")
+    page.get_by_role("button", name="Send the referral").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    journey.check_accessible("referral form with errors")
+    journey.goto(f"/reviews/chronologies/{own.pk}/")
+    journey.check_accessible("chronology request")
+    page.get_by_label("Your agency's chronology").fill("3 Jan: home visit, no answer. 10 Jan: case closed.")
+    page.get_by_role("button", name="Send the chronology").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Chronology sent")
+
+    manager = journey.new_user_session(b.manager_sab.email)
+    manager.goto("/reviews/learning/")
+    manager.check_accessible("learning page")
+    manager.goto(f"/reviews/{review.pk}/details/")
+    manager.check_accessible("review details form")

@@ -288,3 +288,13 @@ def rag_counts(*, area: Area, today: date | None = None) -> dict[str, int]:
     qs = with_rag(ReviewAction.objects.filter(recommendation__review__area=area), today=today)
     rows = qs.values_list("rag").annotate(n=Count("id"))  # type: ignore[misc]
     return {str(rag): int(n) for rag, n in rows}
+
+
+def open_reviews_held_by(user: User) -> QuerySet[Review]:
+    """Reviews not yet closed that the user writes or sits on the panel of (a leaver's open work)."""
+    return (
+        Review.objects.filter(Q(reviewer=user) | Q(panel_members=user))
+        .exclude(status__in=("declined", "closed"))
+        .distinct()
+        .order_by("referred_at")
+    )

@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.urls import reverse
 
 from safeguarding import registry
 from safeguarding.roles import CASE_WORKING_ROLES, Role
+
+
+def _leaver_reviews(user: Any) -> Iterable[registry.WorkItem]:
+    from reviews.selectors import open_reviews_held_by
+
+    for review in open_reviews_held_by(user):
+        role = "Reviewer" if review.reviewer_id == user.pk else "Panel member"
+        yield registry.WorkItem(
+            kind="review",
+            label=f"{role} for SAR {review.reference}",
+            url=reverse("reviews:detail", args=[review.pk]),
+            object_id=str(review.pk),
+        )
 
 
 def register() -> None:
@@ -35,6 +51,7 @@ def register() -> None:
         label=lambda a: f"SAR action {a.reference}",
         owner_agency=lambda a: a.owner_agency_id,
     )
+    registry.register_leaver_work("reviews", _leaver_reviews)
     registry.register_action_kind(ReviewAction, label="SAR action-plan items")
     registry.register_attachment_parent(ReviewAction, may_attach=lambda user, item: services._may_update(item, user))
     clocks.register()

@@ -168,3 +168,17 @@ def test_the_unit_sees_referrals_to_acknowledge_and_evidence_to_verify(b: Board,
     referrals, evidence = selectors.sab_work(user=b.manager_sab)
     assert (list(referrals), list(evidence)) == ([referral], [done])
     assert [list(q) for q in selectors.sab_work(user=b.lead)] == [[], []]
+
+
+def test_a_leavers_open_work_lists_the_reviews_they_write_or_sit_on_and_their_items(b: Board) -> None:
+    from safeguarding import registry
+
+    review = b.in_review()
+    item = b.item(b.recommendation(b.published()), owner=b.panel_member)
+    kinds = {(w.kind, w.object_id) for w in registry.open_work_for(b.panel_member)}
+    assert ("review", str(review.pk)) in kinds
+    assert ("action:reviews.reviewaction", str(item.pk)) in kinds
+    assert [w.label for w in registry.open_work_for(b.reviewer) if w.kind == "review"] == [
+        f"Reviewer for SAR {review.reference}",
+        f"Reviewer for SAR {review.reference[:-3]}{int(review.reference[-3:]) + 1:03d}",
+    ]

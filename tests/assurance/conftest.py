@@ -51,11 +51,13 @@ class Scene:
         now = uk(at)
         by = by or self.world.practitioner
         person = data.pop("person", None) or self.world.person(by)
+        draft = data.pop("draft", False)
         logged = case_services.concern_log(
             by=by,
             adult=person,
             concern=concern_data(identified_at=now - timedelta(hours=identified_hours), **data),
             now=now,
+            draft=draft,
         )
         return logged.case
 
@@ -70,3 +72,15 @@ def scene(db: Any) -> Scene:
     other = AgencyFactory()
     other_lead = UserFactory(agency=other, roles=[Role.SAFEGUARDING_LEAD])
     return Scene(world, icb, commissioner, executive, admin, other, other_lead)
+
+
+def signed_pack(scene: Scene, period: Period = Q2) -> Any:
+    """A pack for ``period`` with a narrative, signed by the trust's safeguarding lead and executive lead."""
+    from assurance import services
+
+    pack = services.pack_create(by=scene.world.lead, period=period)
+    pack = services.pack_update_narrative(
+        pack=pack, by=scene.world.lead, assurance_statement="We met our duties.", risks="Training is behind."
+    )
+    services.pack_sign(pack=pack, by=scene.world.lead, capacity="safeguarding_lead")
+    return services.pack_sign(pack=pack, by=scene.executive, capacity="executive_lead")

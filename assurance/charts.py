@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 WIDTH, HEIGHT = 420, 180
 LEFT, BOTTOM, TOP = 40, 30, 16
+FONT = 'font-size="10" font-family="Pack Sans, Arial, sans-serif"'  # the PDF embeds only the shipped font
 
 
 def describe(title: str, points: list[dict[str, Any]]) -> str:
@@ -35,9 +36,9 @@ def bar_chart(*, chart_id: str, title: str, points: list[dict[str, Any]]) -> Saf
         f'<desc id="{d_id}">{escape(describe(title, points))}</desc>',
         f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{WIDTH - 10}" y2="{TOP + plot_h}" '
         'stroke="#505a5f" stroke-width="1"/>',
-        f'<text x="{LEFT - 6}" y="{TOP + 4}" text-anchor="end" font-size="10" fill="#0b0c0c">'
+        f'<text x="{LEFT - 6}" y="{TOP + 4}" text-anchor="end" {FONT} fill="#0b0c0c">'
         f"{escape(f'{top:.0f}%' if percent else f'{top:,.0f}')}</text>",
-        f'<text x="{LEFT - 6}" y="{TOP + plot_h}" text-anchor="end" font-size="10" fill="#0b0c0c">0</text>',
+        f'<text x="{LEFT - 6}" y="{TOP + plot_h}" text-anchor="end" {FONT} fill="#0b0c0c">0</text>',
     ]
     for i, p in enumerate(points):
         x = LEFT + i * slot + (slot - bar_w) / 2
@@ -47,16 +48,16 @@ def bar_chart(*, chart_id: str, title: str, points: list[dict[str, Any]]) -> Saf
             y = TOP + plot_h - h
             out.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" fill="#1d70b8"/>')
             out.append(
-                f'<text x="{cx:.1f}" y="{max(y - 3, TOP):.1f}" text-anchor="middle" font-size="10" fill="#0b0c0c">'
+                f'<text x="{cx:.1f}" y="{max(y - 3, TOP):.1f}" text-anchor="middle" {FONT} fill="#0b0c0c">'
                 f"{escape(p['display'])}</text>"
             )
         else:
             out.append(
-                f'<text x="{cx:.1f}" y="{TOP + plot_h - 4:.1f}" text-anchor="middle" font-size="10" fill="#505a5f">'
+                f'<text x="{cx:.1f}" y="{TOP + plot_h - 4:.1f}" text-anchor="middle" {FONT} fill="#505a5f">'
                 f"{escape(p['display'])}</text>"
             )
         out.append(
-            f'<text x="{cx:.1f}" y="{HEIGHT - 10}" text-anchor="middle" font-size="10" fill="#0b0c0c">'
+            f'<text x="{cx:.1f}" y="{HEIGHT - 10}" text-anchor="middle" {FONT} fill="#0b0c0c">'
             f"{escape(p['period'])}</text>"
         )
     out.append("</svg>")

@@ -84,3 +84,6 @@ def signed_pack(scene: Scene, period: Period = Q2) -> Any:
     )
     services.pack_sign(pack=pack, by=scene.world.lead, capacity="safeguarding_lead")
     return services.pack_sign(pack=pack, by=scene.executive, capacity="executive_lead")
+
+
+from tests.escalation.conftest import procs  # noqa: E402, F401 - the real-worker fixture

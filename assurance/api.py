@@ -188,7 +188,7 @@ class PackListCreate(AuditedListView):
         examples=[OpenApiExample("A quarter", request_only=True, value={"period": "2026-Q2"})],
     )
     def post(self, request: Request) -> Response:
-        data = request.data
+        data: Any = request.data
         period = parse_period(data.get("period") or None, from_=data.get("from"), to=data.get("to"))
         user = _user(request)
         if not selectors.audience_for(user).exact:

@@ -30,7 +30,7 @@ GENERATOR = f"safeguarding assurance (WeasyPrint {weasyprint.__version__})"
 LAYOUT_VERSION = 1
 
 
-class StaticOnlyFetcher(URLFetcher):
+class StaticOnlyFetcher(URLFetcher):  # type: ignore[misc]
     """Serves files under the assurance static directory; every other URL (http, data, other paths) is refused."""
 
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:

@@ -366,7 +366,7 @@ def training_import_csv(*, by: User, text: str) -> ImportResult:
     valid: list[TrainingRecord] = []
     for number, row in enumerate(rows, start=2):  # row 1 is the header
         staff = staff_by_email.get((row.get("email") or "").strip().lower())
-        data = {
+        data: dict[str, Any] = {
             "required_level": (row.get("required_level") or "").strip(),
             "topic": (row.get("topic") or "").strip() or TrainingTopic.SAFEGUARDING_ADULTS,
             "course": (row.get("course") or "").strip(),

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseStopPolling
@@ -224,7 +225,7 @@ def pack_progress(request: HttpRequest, pk: Any) -> HttpResponse:
 
 
 @require_GET
-def pack_download(request: HttpRequest, pk: Any) -> HttpResponse:
+def pack_download(request: HttpRequest, pk: Any) -> HttpResponseBase:
     pack = selectors.pack_get_for_user(user=_user(request), pk=pk, route="assurance:pack-download")
     response = api.pack_file_response(pack)
     services.pack_downloaded(pack=pack, by=_user(request), route="assurance:pack-download")

@@ -47,8 +47,15 @@ def _free_port() -> int:
 
 
 def _env() -> dict[str, str]:
-    return {**os.environ, "DATABASE_URL": _url(), "DJANGO_SETTINGS_MODULE": "safeguarding.settings", "DEBUG": "1",
-            "ROOT_URLCONF": "bench.urls", "LOG_LEVEL": "WARNING", "TESTING": "0"}
+    return {
+        **os.environ,
+        "DATABASE_URL": _url(),
+        "DJANGO_SETTINGS_MODULE": "safeguarding.settings",
+        "DEBUG": "1",
+        "ROOT_URLCONF": "bench.urls",
+        "LOG_LEVEL": "WARNING",
+        "TESTING": "0",
+    }
 
 
 def _manage(*args: str) -> None:
@@ -75,8 +82,10 @@ def prepare(args: argparse.Namespace) -> dict[str, str]:
     if loaded < args.cases:
         started = time.monotonic()
         load(args)
-        print(f"loaded {args.cases:,} cases and {args.decisions:,} decisions in {time.monotonic() - started:.0f} s",
-              flush=True)
+        print(
+            f"loaded {args.cases:,} cases and {args.decisions:,} decisions in {time.monotonic() - started:.0f} s",
+            flush=True,
+        )
     code = (
         "import json, django; django.setup();"
         "from knox.models import AuthToken; from safeguarding.accounts.models import User;"
@@ -85,8 +94,9 @@ def prepare(args: argparse.Namespace) -> dict[str, str]:
         " for n in ('dense', 'sparse')];"
         "print(json.dumps(keys))"
     )
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=_env(), check=True, capture_output=True,
-                         text=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=_env(), check=True, capture_output=True, text=True
+    ).stdout
     return json.loads(out.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
@@ -171,16 +181,30 @@ def load(args: argparse.Namespace) -> None:
     import psycopg
 
     ids = subprocess.run(
-        [sys.executable, "-c",
-         "import django; django.setup(); from django.contrib.contenttypes.models import ContentType;"
-         "from django.contrib.auth.models import Permission; from cases.models import Case;"
-         "ct = ContentType.objects.get_for_model(Case);"
-         "print(ct.pk, Permission.objects.get(content_type=ct, codename='view_case').pk,"
-         " Permission.objects.get(content_type=ct, codename='view_case_summary').pk)"],
-        cwd=ROOT, env=_env(), check=True, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.contrib.contenttypes.models import ContentType;"
+            "from django.contrib.auth.models import Permission; from cases.models import Case;"
+            "ct = ContentType.objects.get_for_model(Case);"
+            "print(ct.pk, Permission.objects.get(content_type=ct, codename='view_case').pk,"
+            " Permission.objects.get(content_type=ct, codename='view_case_summary').pk)",
+        ],
+        cwd=ROOT,
+        env=_env(),
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout.split()
-    sql = LOAD_SQL.format(agencies=args.agencies, users=args.users, cases=args.cases, decisions=args.decisions,
-                          case_type=ids[0], perm=ids[1], perm_summary=ids[2])
+    sql = LOAD_SQL.format(
+        agencies=args.agencies,
+        users=args.users,
+        cases=args.cases,
+        decisions=args.decisions,
+        case_type=ids[0],
+        perm=ids[1],
+        perm_summary=ids[2],
+    )
     with psycopg.connect(_url(), autocommit=True) as conn:
         for statement in [s.strip() for s in sql.split(";\n") if s.strip()]:
             conn.execute(statement)
@@ -190,9 +214,23 @@ class Server:
     def __init__(self) -> None:
         self.port = _free_port()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "safeguarding.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
-             "--workers", "1", "--worker-class", "sync", "--log-level", "warning"],
-            cwd=ROOT, env=_env(), start_new_session=True,
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "safeguarding.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                "1",
+                "--worker-class",
+                "sync",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=_env(),
+            start_new_session=True,
         )
         for _ in range(200):
             try:
@@ -279,7 +317,8 @@ def run(argv: list[str]) -> int:
 
         with psycopg.connect(_url()) as conn:
             dense_case = conn.execute(
-                "SELECT id FROM cases_case WHERE owning_agency_id = md5('agency0')::uuid LIMIT 1").fetchone()[0]
+                "SELECT id FROM cases_case WHERE owning_agency_id = md5('agency0')::uuid LIMIT 1"
+            ).fetchone()[0]
         print(f"\n{'endpoint':<44}{'p50 ms':>9}{'p95 ms':>9}")
         results: dict[str, list[float]] = {}
         for name, path, key in (
@@ -299,8 +338,10 @@ def run(argv: list[str]) -> int:
                 failures.append(f"{who} list ratio {ratio:.2f}")
         bare = throughput(server, "/bench/bare/", keys["dense"])
         detail = throughput(server, f"/api/v1/cases/{dense_case}/", keys["dense"])
-        print(f"throughput: bare {bare:.0f} req/s, audited detail {detail:.0f} req/s: "
-              f"{detail / bare:.0%} of the bare view (target >= 25%)")
+        print(
+            f"throughput: bare {bare:.0f} req/s, audited detail {detail:.0f} req/s: "
+            f"{detail / bare:.0%} of the bare view (target >= 25%)"
+        )
         if detail / bare < 0.25:
             failures.append("detail throughput")
         peak = server.worker_peak_mb()

@@ -64,6 +64,10 @@ class Scene:
 
 @pytest.fixture
 def scene(db: Any) -> Scene:
+    return make_scene()
+
+
+def make_scene() -> Scene:
     world = World()
     icb = AgencyFactory(agency_type=AgencyType.ICB, commissions=[world.trust])
     commissioner = UserFactory(agency=icb, roles=[Role.COMMISSIONER])

@@ -12,7 +12,7 @@ from typing import Any
 
 from assurance.metrics import present
 from assurance.metrics.periods import Period, quarters_ending
-from assurance.metrics.registry import Context, all_metrics, compute_all, run
+from assurance.metrics.registry import Context, Outcome, all_metrics, compute_all, run
 
 TREND_QUARTERS = 4
 
@@ -37,20 +37,25 @@ def metrics_payload(ctx: Context, *, exact: bool, trends: bool = True) -> dict[s
         "metrics": body,
     }
     if trends:
-        payload["trends"] = trend_payload(ctx, exact=exact)
+        payload["trends"] = trend_payload(ctx, exact=exact, known={o.metric.code: o for o in outcomes})
     return payload
 
 
-def trend_payload(ctx: Context, *, exact: bool) -> dict[str, list[dict[str, Any]]]:
-    """Each metric's headline figure over the quarters ending with the period's last quarter."""
+def trend_payload(
+    ctx: Context, *, exact: bool, known: dict[str, Outcome] | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """Each metric's headline figure over the quarters ending with the period's last quarter (``known``: outcomes
+    already computed for ``ctx``, reused when the period is itself that quarter)."""
     out: dict[str, list[dict[str, Any]]] = {}
     quarters = quarters_ending(ctx.period, TREND_QUARTERS)
+    known = known or {}
     for metric in all_metrics():
         if not metric.headline:
             continue
         points = []
         for q in quarters:
-            result = run(metric, replace(ctx, period=q))
+            reuse = q == ctx.period and metric.code in known
+            result = known[metric.code] if reuse else run(metric, replace(ctx, period=q))
             fig = next((f for f in result.data.figures if f.key == metric.headline), None) if result.data else None
             if fig is None:
                 break

@@ -29,12 +29,12 @@ from cases.codes import (
     RiskResult,
     SourceOfRisk,
 )
-from cases.models import Concern, DashAssessment, Enquiry
+from cases.models import Concern, DashAssessment, Enquiry, Person
 from cases.models.enquiries import EnquiryStatus
 from escalation.calendar import LONDON, add_working_days
 from escalation.models import Deadline, DeadlineStatus
 from escalation.policies import register_policy_default, resolve_policy
-from safeguarding.organisations.models import Area
+from safeguarding.organisations.models import Area, Team
 
 CONCERN_SUBMISSION = "concern_submission"
 register_policy_default(
@@ -63,6 +63,57 @@ def concluded_enquiries(ctx: Context) -> QuerySet[Enquiry]:
     return scoped(qs, ctx, agency="concern__raising_agency_id")
 
 
+def concern_facts(ctx: Context) -> dict[str, int]:
+    """One scan of the period's concerns for every count M1, M2, M4, M6, M16 and M23 need (shared per context)."""
+
+    def compute() -> dict[str, int]:
+        hours = resolve_policy(key=CONCERN_SUBMISSION, area=None).amount
+        not_sought = Q(consent_to_raise=ConsentToRaise.NOT_SOUGHT)
+        domestic = Q(domestic_abuse_disclosed=True) | Q(abuse_types__contains=[AbuseType.DOMESTIC_ABUSE])
+        dash = DashAssessment.objects.filter(case_id=OuterRef("case_id"), completed_at__lt=ctx.period.end_before)
+        complete = Q()
+        for name in sac_mandatory_fields():
+            complete &= _filled(name)
+        return concerns(ctx).aggregate(
+            raised=Count("id"),
+            **{f"t_{code}": Count("id", filter=Q(abuse_types__contains=[code])) for code in AbuseType},
+            **{f"loc_{code}": Count("id", filter=Q(location_of_risk=code)) for code in LocationOfRisk},
+            **{f"src_{code}": Count("id", filter=Q(source_of_risk=code)) for code in SourceOfRisk},
+            submitted_ok=Count("id", filter=Q(raised_at__lte=F("identified_at") + timedelta(hours=hours))),
+            s42=Count("id", filter=Q(decision=LaDecision.S42)),
+            other=Count("id", filter=Q(decision=LaDecision.OTHER)),
+            consent_recorded=Count("id", filter=~Q(consent_to_raise="")),
+            not_sought=Count("id", filter=not_sought),
+            not_sought_reason=Count("id", filter=not_sought & ~Q(consent_not_sought_reason="")),
+            da=Count("id", filter=domestic),
+            da_dash=Count("id", filter=domestic & Q(Exists(dash))),
+            sac_complete=Count("id", filter=complete),
+        )
+
+    return ctx.shared("concern_facts", compute)  # type: ignore[no-any-return]
+
+
+def enquiry_facts(ctx: Context) -> dict[str, int]:
+    """One scan of the enquiries concluded in the period for M7–M10 (shared per context)."""
+
+    def compute() -> dict[str, int]:
+        expressed = Q(msp_asked=MspAsked.OUTCOMES_EXPRESSED)
+        risk = Q(risk_assessment_outcome__in=RISK_IDENTIFIED)
+        lacked = Q(mental_capacity=MentalCapacity.LACKED)
+        return concluded_enquiries(ctx).aggregate(
+            all=Count("id"),
+            asked=Count("id", filter=Q(msp_asked__in=ASKED)),
+            expressed=Count("id", filter=expressed),
+            **{f"msp_{c}": Count("id", filter=expressed & Q(msp_achieved=c)) for c in MspAchieved},
+            risk=Count("id", filter=risk),
+            risk_ok=Count("id", filter=risk & Q(risk_result__in=[RiskResult.REDUCED, RiskResult.REMOVED])),
+            lacked=Count("id", filter=lacked),
+            lacked_supported=Count("id", filter=lacked & Q(advocacy_support=True)),
+        )
+
+    return ctx.shared("enquiry_facts", compute)  # type: ignore[no-any-return]
+
+
 def _policy_text(key: str, area: Area | None = None) -> tuple[str, int]:
     policy = resolve_policy(key=key, area=area)
     unit = {"hours": "hours", "working_days": "working days", "calendar_days": "days", "working_hours": "working hours"}
@@ -80,29 +131,28 @@ def _policy_text(key: str, area: Area | None = None) -> tuple[str, int]:
     headline="raised",
 )
 def m1(ctx: Context) -> MetricData:
-    qs = concerns(ctx)
-    totals = qs.aggregate(
-        raised=Count("id"), **{f"t_{code}": Count("id", filter=Q(abuse_types__contains=[code])) for code in AbuseType}
+    facts = concern_facts(ctx)
+    per_team = dict(
+        concerns(ctx).values_list("case__team_id").annotate(n=Count("id")).values_list("case__team_id", "n")
     )
-    by_type = [count(code, AbuseType(code).label, totals[f"t_{code}"]) for code in AbuseType]
-    locations = dict(qs.values_list("location_of_risk").annotate(n=Count("id")).values_list("location_of_risk", "n"))
-    sources = dict(qs.values_list("source_of_risk").annotate(n=Count("id")).values_list("source_of_risk", "n"))
-    teams = qs.values("case__team__name").annotate(n=Count("id")).order_by("case__team__name")
+    names = dict(Team.objects.filter(pk__in=[t for t in per_team if t]).values_list("pk", "name"))
+    teams = sorted(((names.get(t, "No team") if t else "No team"), n) for t, n in per_team.items())
     return MetricData(
-        figures=[count("raised", "Concerns raised", totals["raised"])],
+        figures=[count("raised", "Concerns raised", facts["raised"])],
         breakdowns=[
-            Breakdown("abuse_type", "By abuse type (a concern may have several)", by_type),
             Breakdown(
-                "location", "By location of risk", [count(c, c.label, locations.get(c, 0)) for c in LocationOfRisk]
+                "abuse_type",
+                "By abuse type (a concern may have several)",
+                [count(code, AbuseType(code).label, facts[f"t_{code}"]) for code in AbuseType],
             ),
-            Breakdown("source", "By source of risk", [count(c, c.label, sources.get(c, 0)) for c in SourceOfRisk]),
+            Breakdown(
+                "location", "By location of risk", [count(c, c.label, facts[f"loc_{c}"]) for c in LocationOfRisk]
+            ),
+            Breakdown("source", "By source of risk", [count(c, c.label, facts[f"src_{c}"]) for c in SourceOfRisk]),
             Breakdown(
                 "team",
                 "By team",
-                [
-                    count(str(t["case__team__name"] or "none"), t["case__team__name"] or "No team", t["n"])
-                    for t in teams
-                ],
+                [count(name, name, n) for name, n in teams],
             ),
         ],
     )
@@ -120,11 +170,9 @@ def m1(ctx: Context) -> MetricData:
 )
 def m2(ctx: Context) -> MetricData:
     text, hours = _policy_text(CONCERN_SUBMISSION)
-    totals = concerns(ctx).aggregate(
-        all=Count("id"), ok=Count("id", filter=Q(raised_at__lte=F("identified_at") + timedelta(hours=hours)))
-    )
+    facts = concern_facts(ctx)
     return MetricData(
-        figures=[percent("within_policy", f"Submitted within {hours} hours", totals["ok"], totals["all"])],
+        figures=[percent("within_policy", f"Submitted within {hours} hours", facts["submitted_ok"], facts["raised"])],
         policy=text,
     )
 
@@ -183,15 +231,11 @@ def m3(ctx: Context) -> MetricData:
     headline="s42",
 )
 def m4(ctx: Context) -> MetricData:
-    totals = concerns(ctx).aggregate(
-        all=Count("id"),
-        s42=Count("id", filter=Q(decision=LaDecision.S42)),
-        other=Count("id", filter=Q(decision=LaDecision.OTHER)),
-    )
+    facts = concern_facts(ctx)
     return MetricData(
         figures=[
-            percent("s42", "Converted to a section 42 enquiry", totals["s42"], totals["all"]),
-            percent("other", "Converted to another safeguarding enquiry", totals["other"], totals["all"]),
+            percent("s42", "Converted to a section 42 enquiry", facts["s42"], facts["raised"]),
+            percent("other", "Converted to another safeguarding enquiry", facts["other"], facts["raised"]),
         ]
     )
 
@@ -244,17 +288,11 @@ def m5(ctx: Context) -> MetricData:
     headline="recorded",
 )
 def m6(ctx: Context) -> MetricData:
-    not_sought = Q(consent_to_raise=ConsentToRaise.NOT_SOUGHT)
-    totals = concerns(ctx).aggregate(
-        all=Count("id"),
-        recorded=Count("id", filter=~Q(consent_to_raise="")),
-        not_sought=Count("id", filter=not_sought),
-        with_reason=Count("id", filter=not_sought & ~Q(consent_not_sought_reason="")),
-    )
+    facts = concern_facts(ctx)
     return MetricData(
         figures=[
-            percent("recorded", "Consent to raise recorded", totals["recorded"], totals["all"]),
-            percent("reason", "Not sought, with a reason", totals["with_reason"], totals["not_sought"]),
+            percent("recorded", "Consent to raise recorded", facts["consent_recorded"], facts["raised"]),
+            percent("reason", "Not sought, with a reason", facts["not_sought_reason"], facts["not_sought"]),
         ]
     )
 
@@ -273,8 +311,8 @@ ASKED = (MspAsked.OUTCOMES_EXPRESSED, MspAsked.NO_OUTCOMES)
     headline="asked",
 )
 def m7(ctx: Context) -> MetricData:
-    totals = concluded_enquiries(ctx).aggregate(all=Count("id"), asked=Count("id", filter=Q(msp_asked__in=ASKED)))
-    return MetricData(figures=[percent("asked", "Asked about desired outcomes", totals["asked"], totals["all"])])
+    facts = enquiry_facts(ctx)
+    return MetricData(figures=[percent("asked", "Asked about desired outcomes", facts["asked"], facts["all"])])
 
 
 @register_metric(
@@ -287,9 +325,10 @@ def m7(ctx: Context) -> MetricData:
     headline="fully",
 )
 def m8(ctx: Context) -> MetricData:
-    qs = concluded_enquiries(ctx).filter(msp_asked=MspAsked.OUTCOMES_EXPRESSED)
-    totals = qs.aggregate(all=Count("id"), **{c: Count("id", filter=Q(msp_achieved=c)) for c in MspAchieved})
-    return MetricData(figures=[percent(c, MspAchieved(c).label, totals[c], totals["all"]) for c in MspAchieved])
+    facts = enquiry_facts(ctx)
+    return MetricData(
+        figures=[percent(c, MspAchieved(c).label, facts[f"msp_{c}"], facts["expressed"]) for c in MspAchieved]
+    )
 
 
 @register_metric(
@@ -302,11 +341,10 @@ def m8(ctx: Context) -> MetricData:
     headline="reduced_or_removed",
 )
 def m9(ctx: Context) -> MetricData:
-    qs = concluded_enquiries(ctx).filter(risk_assessment_outcome__in=RISK_IDENTIFIED)
-    totals = qs.aggregate(
-        all=Count("id"), ok=Count("id", filter=Q(risk_result__in=[RiskResult.REDUCED, RiskResult.REMOVED]))
+    facts = enquiry_facts(ctx)
+    return MetricData(
+        figures=[percent("reduced_or_removed", "Risk reduced or removed", facts["risk_ok"], facts["risk"])]
     )
-    return MetricData(figures=[percent("reduced_or_removed", "Risk reduced or removed", totals["ok"], totals["all"])])
 
 
 @register_metric(
@@ -319,10 +357,13 @@ def m9(ctx: Context) -> MetricData:
     headline="supported",
 )
 def m10(ctx: Context) -> MetricData:
-    qs = concluded_enquiries(ctx).filter(mental_capacity=MentalCapacity.LACKED)
-    totals = qs.aggregate(all=Count("id"), ok=Count("id", filter=Q(advocacy_support=True)))
+    facts = enquiry_facts(ctx)
     return MetricData(
-        figures=[percent("supported", "Supported by an advocate, family or friend", totals["ok"], totals["all"])]
+        figures=[
+            percent(
+                "supported", "Supported by an advocate, family or friend", facts["lacked_supported"], facts["lacked"]
+            )
+        ]
     )
 
 
@@ -336,13 +377,8 @@ def m10(ctx: Context) -> MetricData:
     headline="completed",
 )
 def m16(ctx: Context) -> MetricData:
-    dash = DashAssessment.objects.filter(case_id=OuterRef("case_id"), completed_at__lt=ctx.period.end_before)
-    totals = (
-        concerns(ctx)
-        .filter(Q(domestic_abuse_disclosed=True) | Q(abuse_types__contains=[AbuseType.DOMESTIC_ABUSE]))
-        .aggregate(all=Count("id"), done=Count("id", filter=Exists(dash)))
-    )
-    return MetricData(figures=[percent("completed", "DASH checklist completed", totals["done"], totals["all"])])
+    facts = concern_facts(ctx)
+    return MetricData(figures=[percent("completed", "DASH checklist completed", facts["da_dash"], facts["da"])])
 
 
 def _filled(field_name: str) -> Q:
@@ -366,25 +402,16 @@ def _filled(field_name: str) -> Q:
     headline="nhs_verified",
 )
 def m23(ctx: Context) -> MetricData:
-    qs = concerns(ctx)
-    fields = sac_mandatory_fields()
-    complete = Q()
-    for name in fields:
-        complete &= _filled(name)
-    totals = qs.aggregate(
-        all=Count("id"),
-        complete=Count("id", filter=complete),
-        adults=Count("case__adult_id", distinct=True),
-        verified=Count(
-            "case__adult_id", distinct=True, filter=Q(case__adult__nhs_number_status=NhsNumberStatus.VERIFIED)
-        ),
+    facts = concern_facts(ctx)
+    adults = Person.objects.filter(pk__in=concerns(ctx).values("case__adult_id")).aggregate(
+        adults=Count("id"), verified=Count("id", filter=Q(nhs_number_status=NhsNumberStatus.VERIFIED))
     )
     return MetricData(
         figures=[
-            percent("nhs_verified", "Adults with a verified NHS number", totals["verified"], totals["adults"]),
-            percent("sac_complete", "Concerns with all SAC-mandatory fields", totals["complete"], totals["all"]),
+            percent("nhs_verified", "Adults with a verified NHS number", adults["verified"], adults["adults"]),
+            percent("sac_complete", "Concerns with all SAC-mandatory fields", facts["sac_complete"], facts["raised"]),
         ],
-        policy="SAC-mandatory fields: " + ", ".join(fields),
+        policy="SAC-mandatory fields: " + ", ".join(sac_mandatory_fields()),
     )
 
 

@@ -64,6 +64,14 @@ class Context:
     agency_ids: tuple[UUID, ...]
     team_id: UUID | None = None
     area_id: UUID | None = None
+    # Aggregates several metrics share (one scan of the concerns, say), keyed by what they depend on.
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    def shared(self, name: str, compute: Callable[[], Any]) -> Any:
+        key = (name, self.period, self.agency_ids, self.team_id, self.area_id)
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return self.memo[key]
 
 
 @dataclass(frozen=True)

@@ -221,3 +221,25 @@ def test_asking_again_while_rendering_returns_the_same_job(scene: Scene, status:
     EvidencePack.objects.filter(pk=pack.pk).update(render_status=status, progress=40)
     response = api_client(scene.world.lead).post(f"/api/v1/evidence-packs/{pack.pk}/render/")
     assert response.status_code == 202 and response.json()["progress"] == 40
+
+
+def test_the_commissioner_gets_no_case_screens_either(scene: Scene) -> None:
+    from tests.helpers import signed_in
+
+    case = scene.concern()
+    client = signed_in(scene.commissioner)
+    assert client.get(f"/cases/{case.pk}/").status_code == 404
+    listing = client.get("/cases/")
+    assert listing.status_code in (200, 403)
+    assert case.reference not in listing.content.decode()
+
+
+def test_the_assurance_routes_are_described_in_the_openapi_schema(scene: Scene) -> None:
+    schema = api_client(scene.world.lead).get("/api/schema/?format=json").json()
+    for path in (
+        "/api/v1/assurance/metrics/",
+        "/api/v1/evidence-packs/{id}/render/",
+        "/api/v1/evidence-packs/{id}/download/",
+        "/api/v1/training-records/import/",
+    ):
+        assert path in schema["paths"], path

@@ -21,7 +21,7 @@ from assurance.models import NARRATIVE_FIELDS, EvidencePack, RenderStatus, Signa
 from safeguarding.accounts.models import User
 from safeguarding.audit.services import record_access
 from safeguarding.exceptions import ServiceError
-from safeguarding.organisations.models import Team
+from safeguarding.organisations.models import Area, Team
 
 
 def _user(request: HttpRequest) -> User:
@@ -75,6 +75,7 @@ def metrics_page(request: HttpRequest) -> HttpResponse:
             "period": period,
             "ctx": ctx,
             "teams": teams,
+            "areas": Area.objects.filter(agencies__in=audience.agency_ids).distinct().order_by("name"),
             "filters": request.GET,
             "unavailable": [m for m in payload["metrics"] if not m["available"]],
         },

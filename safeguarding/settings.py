@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "referrals",
     "meetings",
     "reviews",
+    "assurance",
 ]
 if TESTING:
     # Small test-only apps that exercise every registry (parents, actions, panels, leaver work) and the clock

@@ -63,12 +63,14 @@ class Processes:
         self.started.append((name, process))
         return process
 
-    def start_worker(self, *, concurrency: int = 1, name: str = "worker", **extra: str) -> subprocess.Popen[bytes]:
+    def start_worker(
+        self, *, concurrency: int = 1, name: str = "worker", queues: str = "default", **extra: str
+    ) -> subprocess.Popen[bytes]:
         env = {**self.env, **extra}
         env["DATABASE_URL"] = self._database_url(self.worker_app_name)
         args = [
             sys.executable, "-m", "celery", "-A", "safeguarding", "worker",
-            "-Q", "default", "--pool", "prefork", "--concurrency", str(concurrency),
+            "-Q", queues, "--pool", "prefork", "--concurrency", str(concurrency),
             "--without-gossip", "--without-mingle", "--without-heartbeat",
             "-n", f"{name}-{uuid.uuid4().hex[:8]}@%h", "--loglevel", "INFO",
         ]  # fmt: skip

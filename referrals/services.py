@@ -796,10 +796,10 @@ def referral_withdraw(*, referral: Referral, by: User, reason: str, now: datetim
 
 @transaction.atomic
 def referral_close(*, referral: Referral, by: User, note: str = "", now: datetime | None = None) -> Referral:
-    """Close an accepted referral (either side)."""
+    """Close an accepted MAPPA or service referral (either side); an s42 referral closes with the LA's decision."""
     now = now or timezone.now()
     referral = _locked(referral)
-    _require_kind(referral, Kind.S42_CONCERN, Kind.MAPPA, Kind.SERVICE, action="close")
+    _require_kind(referral, Kind.MAPPA, Kind.SERVICE, action="close")  # s42: the LA's decision closes it
     if not (is_sender(referral, by) or is_recipient(referral, by)):
         raise ActionForbidden("Only the sending or receiving agency can close this referral.")
     _require_state(referral, State.ACCEPTED, action="close")

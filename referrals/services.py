@@ -1174,6 +1174,26 @@ def nominal_exit(*, nominal: MappaNominal, by: User, reason: str, now: datetime 
     return nominal
 
 
+@transaction.atomic
+def nominal_name_agencies(
+    *, nominal: MappaNominal, by: User, agencies: Iterable[Agency], now: datetime | None = None
+) -> MappaNominal:
+    """The responsible authority names the agencies that may see the nominal (replacing the list); the others lose
+    sight of it at once."""
+    now = now or timezone.now()
+    agency = _require_responsible_authority(by)
+    nominal = MappaNominal.objects.select_for_update().get(pk=nominal.pk)
+    if nominal.responsible_authority_id != agency.pk:
+        raise ActionForbidden("Only the nominal's responsible authority names who may see it.")
+    named = [a for a in agencies if a.pk != agency.pk]
+    if any(not a.active for a in named):
+        raise InvalidInput.field("named_agency_ids", "Choose active agencies")
+    nominal.named_agencies.set(named)
+    MappaNominal.objects.filter(pk=nominal.pk).update(updated_at=now, version=F("version") + 1)
+    nominal.refresh_from_db()
+    return nominal
+
+
 def _nominal_from_referral(referral: Referral, *, by: User, now: datetime) -> None:
     """On accepting MAPPA information, the responsible authority records (or links) the nominal and names the
     sending agency, so both see it and nobody else does."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.db import transaction
 from django.http import Http404
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import status
@@ -19,6 +20,7 @@ from referrals import selectors, services
 from referrals.codes import Kind, State
 from referrals.models import MappaNominal, Referral
 from referrals.serializers import (
+    NominalAgenciesInput,
     NominalCreateSerializer,
     NominalReviewInput,
     NominalSerializer,
@@ -195,6 +197,12 @@ class ReferralListCreate(AuditedListView):
         if case is None:
             record_denied(user=user, object_type="cases.case", object_id=data["case_id"], route=_route(request))
             raise Http404("Not found")
+        with transaction.atomic():  # with ``send``, a referral that cannot be sent is not kept as a draft either
+            referral = self._create(user, case, data)
+        record_access(user=user, objects_or_ids=referral, route=_route(request))
+        return _detail(referral, status.HTTP_201_CREATED)
+
+    def _create(self, user: User, case: Any, data: dict[str, Any]) -> Referral:
         referral = services.referral_create(
             by=user,
             case=case,
@@ -207,8 +215,7 @@ class ReferralListCreate(AuditedListView):
         )
         if data["send"]:
             referral = services.referral_send(referral=referral, by=user)
-        record_access(user=user, objects_or_ids=referral, route=_route(request))
-        return _detail(referral, status.HTTP_201_CREATED)
+        return referral
 
 
 class ReferralDetail(ApiView):
@@ -384,3 +391,20 @@ class NominalExit(ApiView):
         return _nominal_detail(
             services.nominal_exit(nominal=nominal, by=_user(request), reason=body.validated_data["reason"])
         )
+
+
+class NominalAgencies(ApiView):
+    @extend_schema(
+        request=NominalAgenciesInput,
+        responses=NominalSerializer,
+        summary="Name the agencies that may see the nominal (responsible authority only; replaces the list)",
+    )
+    def post(self, request: Request, pk: str) -> Response:
+        nominal = _nominal(request, pk)
+        body = NominalAgenciesInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        ids = set(body.validated_data["named_agency_ids"])
+        agencies = list(Agency.objects.filter(pk__in=ids))
+        if len(agencies) != len(ids):
+            raise InvalidInput.field("named_agency_ids", "No agency has one of these ids")
+        return _nominal_detail(services.nominal_name_agencies(nominal=nominal, by=_user(request), agencies=agencies))

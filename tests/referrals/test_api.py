@@ -223,3 +223,35 @@ def test_the_schema_documents_the_referral_routes(world: ReferralWorld) -> None:
     assert "/api/v1/mappa-nominals/" in schema["paths"]
     examples = schema["paths"]["/api/v1/referrals/"]["post"]["requestBody"]["content"]["application/json"]["examples"]
     assert len(examples) == 4
+
+
+def test_create_and_send_is_all_or_nothing(world: ReferralWorld) -> None:
+    case = world.case()
+    harmer = world.harm_person(case)
+    world.dash(case, yes=5)  # no criterion met: the send fails
+    response = api_client(world.practitioner).post(
+        "/api/v1/referrals/",
+        {
+            "case_id": str(case.pk),
+            "kind": "marac",
+            "reason": "Worried.",
+            "sharing_basis": NO_CONSENT_BASIS,
+            "details": {"persons_causing_harm": [str(harmer.pk)], "incident_date": timezone.localdate().isoformat()},
+            "send": True,
+        },
+        format="json",
+    )
+    assert response.status_code == 400 and "criteria" in response.json()["errors"]
+    assert not Referral.objects.filter(case=case).exists()
+
+
+def test_the_responsible_authority_names_who_may_see_a_nominal(world: ReferralWorld) -> None:
+    referral = services.referral_accept(referral=world.mappa(), by=world.probation_officer)
+    nominal = MappaNominal.objects.get(pk=referral.nominal_id)
+    url = f"/api/v1/mappa-nominals/{nominal.pk}/agencies/"
+    body = {"named_agency_ids": [str(world.police.pk)]}
+    assert api_client(world.practitioner).post(url, body, format="json").status_code == 403
+    response = api_client(world.probation_officer).post(url, body, format="json")
+    assert response.status_code == 200 and response.json()["named_agencies"] == [world.police.name]
+    assert api_client(world.officer).get(f"/api/v1/mappa-nominals/{nominal.pk}/").status_code == 200
+    assert api_client(world.practitioner).get(f"/api/v1/mappa-nominals/{nominal.pk}/").status_code == 404

@@ -121,6 +121,8 @@ def test_transitions_not_allowed_now_are_refused(world: ReferralWorld) -> None:
         services.referral_withdraw(referral=sent, by=world.practitioner, reason="Changed my mind")
     with pytest.raises(TransitionNotAllowed):
         services.referral_decline(referral=sent, by=world.la_manager, reason="Too late")
+    with pytest.raises(TransitionNotAllowed):  # an s42 referral closes with the LA's decision, not by hand
+        services.referral_close(referral=sent, by=world.la_manager)
 
 
 def test_only_the_owning_agency_can_refer_a_case(world: ReferralWorld) -> None:
@@ -251,3 +253,17 @@ def test_a_level_3_review_moves_the_clock_to_8_weeks_and_exit_stops_it(world: Re
         services.nominal_exit(nominal=nominal, by=world.practitioner, reason="Not ours")
     nominal = services.nominal_exit(nominal=nominal, by=world.probation_officer, reason="Licence ended")
     assert nominal.status == "exited" and open_clocks(nominal) == set()
+
+
+def test_a_basis_that_could_not_be_shared_is_refused_at_creation_with_field_errors(world: ReferralWorld) -> None:
+    with pytest.raises(InvalidInput) as err:
+        services.referral_create(
+            by=world.practitioner,
+            case=world.case(),
+            kind="service",
+            reason="Housing support please.",
+            recipient_agency=world.housing,
+            sharing_basis={"consent_status": "refused", "adult_informed": False, "rationale": "short"},
+            details={"service_type": "housing"},
+        )
+    assert {"override_reason", "override_detail", "adult_not_informed_reason", "rationale"} <= set(err.value.errors)

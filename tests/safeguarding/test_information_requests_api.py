@@ -176,3 +176,15 @@ def test_the_list_costs_the_same_queries_for_one_request_or_many(world: World, d
         response = client.get(URL)
     assert len(response.json()["results"]) == 3
     assert all(row["record"]["id"] == str(case.pk) for row in response.json()["results"])
+
+
+def test_the_holder_considers_and_the_requester_withdraws(world: World) -> None:
+    created = api_client(world.officer).post(URL, body(world), format="json").json()
+    url = f"{URL}{created['id']}/"
+    assert api_client(world.officer).post(f"{url}consider/").status_code == 403
+    considered = api_client(world.lead).post(f"{url}consider/")
+    assert considered.status_code == 200 and considered.json()["status"] == "under_consideration"
+    assert api_client(world.lead).post(f"{url}consider/").status_code == 409
+    assert api_client(world.lead).post(f"{url}withdraw/", {"reason": "Not ours"}, format="json").status_code == 403
+    withdrawn = api_client(world.officer).post(f"{url}withdraw/", {"reason": "Closed"}, format="json")
+    assert withdrawn.status_code == 200 and withdrawn.json()["status"] == "withdrawn"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases.views import access, break_glass, case_page, journey, lists, sharing, work
+from cases.views import access, break_glass, case_page, exports, journey, lists, sharing, work
 
 app_name = "cases"
 
@@ -26,4 +26,6 @@ urlpatterns = [
     path("cases/<uuid:pk>/sharing/<uuid:decision_id>/revoke/", sharing.revoke, name="revoke"),
     path("cases/<uuid:pk>/break-glass/", break_glass.break_glass, name="break-glass"),
     path("cases/<uuid:pk>/access-log/", access.access_log, name="access-log"),
+    path("cases/<uuid:pk>/exports/", exports.export_list, name="exports"),
+    path("cases/<uuid:pk>/exports/<uuid:export_id>/download/", exports.export_download, name="export-download"),
 ]

@@ -17,6 +17,7 @@ from safeguarding import registry
 from safeguarding.accounts.models import User
 from safeguarding.exceptions import ActionForbidden, InvalidInput, ServiceError
 from safeguarding.sharing import selectors as sharing_selectors
+from safeguarding.sharing.break_glass import active_break_glass
 
 CHRONOLOGY_PAGE = 50
 
@@ -69,6 +70,7 @@ def case_detail(request: HttpRequest, pk: Any) -> HttpResponse:
         context["who_can_see"] = sharing_selectors.who_can_see(case)
     else:
         context["decisions_to_us"] = sharing_selectors.decisions_visible_to(case, _user(request), is_owner=False)
+        context["emergency"] = active_break_glass(user=_user(request), obj=case)
     return render(request, "cases/case_detail.html", context)
 
 

@@ -86,6 +86,7 @@ def test_break_glass_out_of_hours_then_the_owning_lead_reviews_it(journey: Journ
     other.page.get_by_role("button", name="Open emergency access").click()
     expect(other.page.locator(".govuk-notification-banner")).to_contain_text("Emergency access")
     expect(other.page.locator("h1")).to_contain_text(case.adult.full_name)
+    expect(other.page.locator(".govuk-warning-text")).to_contain_text("read only")
     other.check_accessible("case under emergency access")
 
     journey.sign_in(world.lead.email)

@@ -223,6 +223,23 @@ ROUTES = [
         lambda c: {"format": "json", "recipient": "Strategy meeting", "purpose": "Strategy meeting pack"},
     ),
     Route("api:case-exports", "get", case_url("exports/"), "summary", "summary"),
+    Route("cases:exports", "get", case_url("exports/", api=False), "summary", "summary"),
+    Route(
+        "cases:exports",
+        "post",
+        case_url("exports/", api=False),
+        "summary",
+        "summary",
+        lambda c: {"format": "json", "recipient": "Strategy meeting", "purpose": "Strategy meeting pack"},
+    ),
+    Route(
+        "cases:export-download",
+        "get",
+        case_url(f"exports/{NO_EXPORT}/download/", api=False),
+        "summary",
+        "summary",
+        overrides=ALL_404,
+    ),
     Route("api:case-export", "get", case_url(f"exports/{NO_EXPORT}/"), "summary", "summary", overrides=ALL_404),
     Route(
         "api:case-export-download",

@@ -3,13 +3,14 @@
 Property: in random worlds of agencies, users (with random roles), cases and sharing decisions (some expired,
 some revoked), the ids each user gets from the list API equal the oracle's, and every other case answers 404 on
 detail, chronology and search. A stateful machine then shares, revokes, expires (moving time), deactivates users,
-merges people, asks and answers information requests (a disclosure is a decision to the requesting agency) and breaks
-glass (a 60-minute named grant), comparing every user's visible cases, people and information requests with the
-oracle after each step.
+merges people, asks and answers information requests (a disclosure is a decision to the requesting agency), breaks
+glass (a 60-minute named grant) and exports (exactly the scope's sections; never under break-glass alone), comparing
+every user's visible cases, people and information requests with the oracle after each step.
 """
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -26,10 +27,10 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from cases import services
 from cases.models import Person
 from cases.selectors import case_list_for_user, person_list_for_user
-from safeguarding.exceptions import InvalidInput
+from safeguarding.exceptions import ActionForbidden, InvalidInput
 from safeguarding.organisations.models import AgencyType
 from safeguarding.roles import Role
-from safeguarding.sharing import break_glass
+from safeguarding.sharing import break_glass, exports
 from safeguarding.sharing import services as sharing
 from safeguarding.sharing.requests import (
     information_request_create,
@@ -83,6 +84,8 @@ class ODecision:
     user: Any
     expires_at: datetime
     revoked: bool = False
+    scope: str = "full"
+    break_glass: bool = False
 
 
 @dataclass
@@ -103,6 +106,25 @@ class Oracle:
             and (d.user == user.pk or (d.user is None and d.agency == user.agency))
             for d in self.decisions
         )
+
+    def live(self, user: OUser, case: int, now: datetime) -> list[ODecision]:
+        return [
+            d
+            for d in self.decisions
+            if d.case == case
+            and not d.revoked
+            and d.expires_at > now
+            and (d.user == user.pk or (d.user is None and d.agency == user.agency))
+        ]
+
+    def scope(self, user: OUser, case: int, now: datetime) -> str | None:
+        """The widest scope ``user`` holds on ``case`` (``owner`` for the owning agency)."""
+        if not self.may_see(user, case, now):
+            return None
+        if self.case_owner[case] == user.agency:
+            return "owner"
+        order = ["summary", "full", "contribute"]
+        return max((d.scope for d in self.live(user, case, now)), key=order.index)
 
 
 # --- building a world through the services --------------------------------------------------------------------
@@ -157,6 +179,7 @@ class WorldBuilder:
                 None if recipient_user else agency,
                 recipient_user.pk if recipient_user else None,
                 decision.expires_at,
+                scope=scope,
             )
         )
         return decision
@@ -219,8 +242,40 @@ class WorldBuilder:
             )
         except InvalidInput:
             return  # the same code twice in one 30-second step is refused (replay): nothing opened
-        self.oracle.decisions.append(ODecision(access.decision_id, case, None, user.pk, access.expires_at))
+        self.oracle.decisions.append(
+            ODecision(access.decision_id, case, None, user.pk, access.expires_at, break_glass=True)
+        )
         event("break-glass opened")
+
+    def export(self, case: int, user_index: int) -> None:
+        """A user who sees a case exports it: the file holds exactly their scope's sections; a user who reaches it
+        only through break-glass cannot export at all."""
+        ouser, now = self.oracle.users[user_index], timezone.now()
+        scope = self.oracle.scope(ouser, case, now)
+        assert scope is not None
+        live = self.oracle.live(ouser, case, now)
+        only_break_glass = self.oracle.case_owner[case] != ouser.agency and all(d.break_glass for d in live)
+        try:
+            export = exports.export_request(
+                user=self.users[user_index],
+                obj=self.cases[case],
+                scope=scope,
+                fmt="json",
+                recipient="Strategy meeting",
+                purpose="Strategy meeting pack",
+            )
+        except ActionForbidden:
+            assert only_break_glass
+            return
+        assert not only_break_glass
+        exports.export_render(export_id=export.pk)
+        export.refresh_from_db()
+        headings = [section["heading"] for section in json.loads(bytes(export.content))["sections"]]
+        if scope == "summary":
+            assert headings == ["Case summary", "The adult"]
+        else:
+            assert "Chronology" in headings and "Risk" in headings
+        event(f"exported at {scope}")
 
     def expected_requests(self, user_index: int) -> set[Any]:
         user = self.oracle.users[user_index]
@@ -299,6 +354,24 @@ def test_every_user_sees_exactly_the_oracles_cases_and_404_on_the_rest(spec: dic
                     assert client.get(f"/api/v1/cases/{case.pk}/chronology/").status_code == 404
                 found = client.post("/api/v1/cases/search/", {"text": "gen"}, format="json").json()["results"]
                 assert {row["id"] for row in found} == expected
+                # An export holds exactly what the user's scope allows (summary sections, or the full record).
+                scopes = {
+                    i: builder.oracle.scope(builder.oracle.users[index], i, now) for i in range(len(builder.cases))
+                }
+                # Shared cases first (their scope is what the check is about), one export per user.
+                for case_index in sorted((i for i in scopes if scopes[i]), key=lambda i: scopes[i] == "owner"):
+                    case, scope = builder.cases[case_index], scopes[case_index]
+                    job = client.post(
+                        f"/api/v1/cases/{case.pk}/exports/",
+                        {"format": "json", "recipient": "Panel", "purpose": "Generated check"},
+                        format="json",
+                    ).json()
+                    assert job["scope"] == scope
+                    exports.export_render(export_id=job["id"])
+                    body = client.get(f"/api/v1/cases/{case.pk}/exports/{job['id']}/download/").json()
+                    headings = [section["heading"] for section in body["sections"]]
+                    assert ("Chronology" in headings) is (scope != "summary"), (scope, headings)
+                    break
         transaction.set_rollback(True)
 
 
@@ -407,6 +480,17 @@ class SharingMachine(RuleBasedStateMachine):
                 c = (case + j) % len(b.cases)
                 if not b.oracle.may_see(ouser, c, now):
                     b.break_glass(c, u)
+                    return
+
+    @rule(case=st.integers(0, 3), user=st.integers(0, 4))
+    def export(self, case: int, user: int) -> None:
+        """The first (user, case) pair from the drawn offsets where the user sees the case."""
+        b, now = self.builder, timezone.now()
+        for i in range(len(b.users)):
+            for j in range(len(b.cases)):
+                u, c = (user + i) % len(b.users), (case + j) % len(b.cases)
+                if b.oracle.may_see(b.oracle.users[u], c, now):
+                    b.export(c, u)
                     return
 
     @invariant()

@@ -91,10 +91,14 @@ def test_break_glass_on_a_visible_case_is_409(scene: Scene) -> None:
     assert scene.open(api_client(lead)).status_code == 409
 
 
-def test_sixty_minutes_of_read_only_access_with_an_alert_and_a_review(scene: Scene) -> None:
+def test_sixty_minutes_of_read_only_access_with_an_alert_and_a_review(
+    scene: Scene, django_capture_on_commit_callbacks: Any
+) -> None:
     api_client(scene.ooh).post(LOOKUP, {"nhs_number": NHS}, format="json")
     opened_at = timezone.now()
-    response = scene.open()
+    with django_capture_on_commit_callbacks() as alerts:
+        response = scene.open()
+    assert alerts, "the lead's alert (email) is enqueued on commit"
     assert response.status_code == 201, response.json()
     access = BreakGlassAccess.objects.get()
     assert access.expires_at == access.opened_at + timedelta(minutes=60)

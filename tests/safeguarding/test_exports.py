@@ -84,3 +84,25 @@ def test_exports_need_a_recipient_and_purpose_and_large_ones_alert_the_leads(wor
     _export(world.practitioner, case)
     assert Notification.objects.filter(recipient=world.lead, kind="bulk_export").exists()
     assert api_client(world.officer).post(f"/api/v1/cases/{case.pk}/exports/", BODY, format="json").status_code == 404
+
+
+def test_the_export_screen_queues_lists_and_downloads(world: World) -> None:
+    from django.urls import reverse
+
+    from tests.helpers import signed_in
+
+    case = world.case()
+    client = signed_in(world.practitioner)
+    url = reverse("cases:exports", args=[case.pk])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"format": "pdf"}).status_code == 400
+    assert client.post(url, {"format": "json", "recipient": "Court", "purpose": "Court bundle"}).status_code == 302
+    export = RecordExport.objects.get()
+    exports.export_render(export_id=export.pk)
+    page = client.get(url)
+    download = reverse("cases:export-download", args=[case.pk, export.pk])
+    assert download.encode() in page.content
+    with assert_access_rows(2, user=world.practitioner):
+        response = client.get(download)
+    assert response.status_code == 200 and json.loads(response.content)["recipient"] == "Court"
+    assert signed_in(world.lead).get(download).status_code == 404

@@ -176,3 +176,30 @@ def test_the_list_costs_the_same_queries_for_one_request_or_many(world: World, d
         response = client.get(URL)
     assert len(response.json()["results"]) == 3
     assert all(row["record"]["id"] == str(case.pk) for row in response.json()["results"])
+
+
+def test_the_holder_considers_and_the_requester_withdraws(world: World) -> None:
+    created = api_client(world.officer).post(URL, body(world), format="json").json()
+    url = f"{URL}{created['id']}/"
+    assert api_client(world.officer).post(f"{url}consider/").status_code == 403
+    considered = api_client(world.lead).post(f"{url}consider/")
+    assert considered.status_code == 200 and considered.json()["status"] == "under_consideration"
+    assert api_client(world.lead).post(f"{url}consider/").status_code == 409
+    assert api_client(world.lead).post(f"{url}withdraw/", {"reason": "Not ours"}, format="json").status_code == 403
+    withdrawn = api_client(world.officer).post(f"{url}withdraw/", {"reason": "Closed"}, format="json")
+    assert withdrawn.status_code == 200 and withdrawn.json()["status"] == "withdrawn"
+
+
+def test_every_read_of_a_request_writes_one_access_row(world: World) -> None:
+    case = world.case(person=world.person(nhs_number=NHS))
+    created = api_client(world.officer).post(URL, body(world), format="json").json()
+    with assert_access_rows(1, user=world.officer, object_ids=[created["id"]], outcome="allowed"):
+        api_client(world.officer).get(f"{URL}{created['id']}/")
+    with assert_access_rows(1, user=world.lead, object_ids=[created["id"]], outcome="allowed"):
+        signed_in(world.lead).get(reverse("sharing:request", args=[created["id"]]))
+    with assert_access_rows(1, user=world.lead, object_ids=[created["id"]]):
+        signed_in(world.lead).get(reverse("sharing:requests"))
+    with assert_access_rows(1, user=world.lead, object_ids=[]):
+        signed_in(world.lead).get(reverse("sharing:case-requests", args=[case.pk]))
+    with assert_access_rows(1, user=world.la_practitioner, outcome="denied"):
+        assert signed_in(world.la_practitioner).get(reverse("sharing:request", args=[created["id"]])).status_code == 404

@@ -26,6 +26,7 @@ urlpatterns = [
     path("meetings/<uuid:pk>/decisions/", views.decision, name="decision"),
     path("meetings/<uuid:pk>/actions/", views.action_add, name="action-add"),
     path("meetings/<uuid:pk>/minutes/", views.minutes, name="minutes"),
+    path("meetings/<uuid:pk>/minutes/pdf/", views.minutes_pdf, name="minutes-pdf"),
     path("meetings/<uuid:pk>/minutes/approve/", views.minutes_approve, name="minutes-approve"),
     path("meetings/<uuid:pk>/minutes/issue/", views.minutes_issue, name="minutes-issue"),
     path("meetings/<uuid:pk>/minutes/addenda/", views.minutes_addendum, name="minutes-addendum"),

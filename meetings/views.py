@@ -20,6 +20,7 @@ from meetings.models import (
     Contribution,
     Meeting,
     MeetingStatus,
+    Minutes,
     MinutesStatus,
     SharingStatus,
 )
@@ -782,6 +783,25 @@ def minutes_addendum(request: HttpRequest, pk: Any) -> HttpResponse:
         lambda m: services.minutes_addendum(meeting=m, by=_user(request), text=text),
         "Addendum added to the minutes.",
     )
+
+
+@require_GET
+def minutes_pdf(request: HttpRequest, pk: Any) -> HttpResponse:
+    """The minutes as a PDF with the marking and the recipient's watermark (restricted minutes: audience only)."""
+    from meetings.exports import minutes_pdf as render_pdf
+
+    meeting = _meeting(request, pk, "meetings:minutes-pdf")
+    user = _user(request)
+    if meeting.minutes_restricted:
+        sel.restricted_or_404(meeting, user, route="meetings:minutes-pdf", what=Minutes)
+    current = Minutes.objects.filter(meeting=meeting).first()
+    if current is None:
+        raise Http404("Not found")
+    pdf, _digest = render_pdf(meeting=meeting, minutes=current, user=user, route="meetings:minutes-pdf")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="minutes-{meeting.reference}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_GET

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -183,3 +184,23 @@ def test_cancelling_tells_the_owner_who_shared(mw: MeetingWorld) -> None:
     meeting.refresh_from_db()
     assert meeting.status == "cancelled"
     assert Notification.objects.filter(recipient=mw.trust_rep, kind="meeting_cancelled").exists()
+
+
+def test_mappa_minutes_export_carries_the_marking_and_a_watermark_for_the_audience_only(mw: MeetingWorld) -> None:
+    import hashlib
+
+    from safeguarding.audit.models import AccessLog
+
+    meeting = mw.meeting("mappa_l2")
+    mw.invite_all(meeting)
+    mw.held(meeting)
+    services.minutes_save_draft(meeting=meeting, by=mw.chair, text="Restricted text", executive_summary="Summary")
+    response = signed_in(mw.police_rep).get(page(meeting, "minutes/pdf/"))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    row = AccessLog.objects.using("default").filter(route="meetings:minutes-pdf").latest("id")
+    assert row.document_sha256 == hashlib.sha256(response.content).hexdigest()
+    assert signed_in(mw.police_other).get(page(meeting, "minutes/pdf/")).status_code == 404
+    from pypdf import PdfReader
+
+    text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    assert "OFFICIAL-SENSITIVE" in text and f"Exported for {mw.police_rep.full_name}" in text

@@ -204,3 +204,31 @@ def test_mappa_minutes_export_carries_the_marking_and_a_watermark_for_the_audien
 
     text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
     assert "OFFICIAL-SENSITIVE" in text and f"Exported for {mw.police_rep.full_name}" in text
+
+
+def test_an_invited_agency_replies_and_submits_its_research_in_the_browser(mw: MeetingWorld) -> None:
+    meeting = mw.meeting("marac")
+    mw.invite_all(meeting)
+    item = mw.shared_item(meeting)
+    client = signed_in(mw.police_rep)
+    assert client.post(page(meeting, "rsvp/"), {"rsvp": "declined"}).status_code == 400  # a reason is needed
+    assert client.post(page(meeting, "rsvp/"), {"rsvp": "attending"}).status_code == 302
+    assert meeting.invitations.get(agency=mw.police).rsvp == "attending"
+    assert client.get(page(meeting, "contribute/")).status_code == 200
+    missing = client.post(page(meeting, "contribute/"), {"information_held": "Call-outs"})
+    assert missing.status_code == 400 and "Choose the case on the agenda" in missing.content.decode()
+    done = client.post(
+        page(meeting, "contribute/"),
+        {"agenda_item": str(item.pk), "information_held": "Call-outs", "current_risks": "Threats to kill"},
+    )
+    assert done.status_code == 302 and meeting.contributions.get().agenda_item == item
+
+
+def test_form_errors_on_the_meeting_page_are_summarised(mw: MeetingWorld) -> None:
+    meeting = mw.meeting()
+    mw.invite_all(meeting)
+    client = signed_in(mw.chair)
+    response = client.post(page(meeting, "agenda/"), {"case_reference": "SG-2000-999999"})
+    assert response.status_code == 400 and "govuk-error-summary" in response.content.decode()
+    response = client.post(page(meeting, "transition/cancel/"), {"reason": ""})
+    assert response.status_code == 400 and "Say why the meeting is cancelled" in response.content.decode()

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.db import transaction
 from django.http import Http404
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import status
@@ -195,6 +196,12 @@ class ReferralListCreate(AuditedListView):
         if case is None:
             record_denied(user=user, object_type="cases.case", object_id=data["case_id"], route=_route(request))
             raise Http404("Not found")
+        with transaction.atomic():  # with ``send``, a referral that cannot be sent is not kept as a draft either
+            referral = self._create(user, case, data)
+        record_access(user=user, objects_or_ids=referral, route=_route(request))
+        return _detail(referral, status.HTTP_201_CREATED)
+
+    def _create(self, user: User, case: Any, data: dict[str, Any]) -> Referral:
         referral = services.referral_create(
             by=user,
             case=case,
@@ -207,8 +214,7 @@ class ReferralListCreate(AuditedListView):
         )
         if data["send"]:
             referral = services.referral_send(referral=referral, by=user)
-        record_access(user=user, objects_or_ids=referral, route=_route(request))
-        return _detail(referral, status.HTTP_201_CREATED)
+        return referral
 
 
 class ReferralDetail(ApiView):

@@ -181,8 +181,30 @@ class ReferralLogEntry(models.Model):
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["referral", "at"], name="referral_log_idx")]
 
+    LABELS = {
+        "created": "Drafted",
+        "sent": "Sent",
+        "acknowledged": "Acknowledged",
+        "accepted": "Accepted",
+        "declined": "Declined",
+        "withdrawn": "Withdrawn",
+        "closed": "Closed",
+        "decision": "Local authority decision",
+        "listed": "Listed for a MARAC",
+        "not_listed": "Not listed",
+        "challenged": "Challenged by the referrer",
+        "emergency": "Listed for an emergency MARAC",
+        "heard": "Heard at MARAC",
+        "actions_open": "Actions open",
+        "idva_referred": "Referred to an IDVA alongside",
+    }
+
     def __str__(self) -> str:
         return f"{self.event} at {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def label(self) -> str:
+        return self.LABELS.get(self.event, self.event.replace("_", " ").capitalize())
 
 
 @pghistory.track()

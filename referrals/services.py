@@ -55,6 +55,7 @@ from safeguarding.sharing.codes import (
     CommonLawJustification,
     ConditionArt9,
     DataItem,
+    Direction,
     DpaSchedule1Condition,
     LawfulBasisArt6,
     Purpose,
@@ -62,9 +63,12 @@ from safeguarding.sharing.codes import (
     SpecialCategory,
 )
 from safeguarding.sharing.models import SharingAgreement, SharingDecision
-from safeguarding.sharing.services import revoke_by_source, share_record
+from safeguarding.sharing.registry import shareable_for
+from safeguarding.sharing.services import revoke_by_source, share_record, validate_decision
 
 SOURCE = "referral"
+# An s42 referral in these states already carries its concern to the local authority.
+S42_LIVE_STATES = (State.SENT, State.ACKNOWLEDGED, State.ACCEPTED, State.CLOSED)
 
 # What each kind shares on sending, and why (the sender's basis fills in consent, overrides and rationale).
 SHARING_DEFAULTS: dict[str, dict[str, Any]] = {
@@ -471,6 +475,17 @@ def referral_create(
         errors.setdefault("recipient_agency", []).append("Choose another agency: your own already sees the case")
     if recipient_agency is not None and not recipient_agency.active:
         errors.setdefault("recipient_agency", []).append("That agency is no longer active")
+    if not errors and (recipient_agency is None or recipient_agency.pk != agency.pk):
+        errors.update(
+            _basis_errors(
+                case=case,
+                kind=kind,
+                basis=basis,
+                reason=reason,
+                recipient_agency=None if recipient_user is not None else recipient_agency,
+                recipient_user=recipient_user,
+            )
+        )
     if errors:
         raise InvalidInput("The referral cannot be created as it stands.", errors=errors)
     assert recipient_agency is not None
@@ -495,7 +510,7 @@ def referral_create(
         referral.persons_causing_harm.set(harm)
     if kind == Kind.MARAC:
         _apply_repeat_rule(referral)
-    _event(referral, "created", by=by, at=now, detail=f"Draft {referral.get_kind_display().lower()}")
+    _event(referral, "created", by=by, at=now, detail=referral.get_kind_display())
     return referral
 
 
@@ -523,11 +538,57 @@ def _apply_repeat_rule(referral: Referral) -> None:
 # --- sending --------------------------------------------------------------------------------------------------------
 
 
+def _decision_fields(kind: str, basis: dict[str, Any], reason: str) -> dict[str, Any]:
+    """The sharing decision a referral of ``kind`` records, from the sender's basis and the kind's defaults."""
+    defaults = SHARING_DEFAULTS[kind]
+    return {
+        "purpose": defaults["purpose"],
+        "scope": defaults["scope"],
+        "data_items": list(basis.get("data_items") or defaults["data_items"]),
+        "special_category": list(basis.get("special_category", defaults["special_category"])),
+        "lawful_basis_art6": basis.get("lawful_basis_art6") or defaults["lawful_basis_art6"],
+        "condition_art9": basis.get("condition_art9") or defaults["condition_art9"],
+        "dpa_sch1_condition": basis.get("dpa_sch1_condition") or defaults["dpa_sch1_condition"],
+        "consent_status": basis.get("consent_status", ""),
+        "override_reason": basis.get("override_reason", ""),
+        "override_detail": basis.get("override_detail", ""),
+        "capacity_assessment_id": basis.get("capacity_assessment_id"),
+        "common_law_justification": basis.get("common_law_justification") or defaults["common_law_justification"],
+        "rationale": basis.get("rationale") or reason,
+        "adult_informed": bool(basis.get("adult_informed", False)),
+        "adult_not_informed_reason": basis.get("adult_not_informed_reason", ""),
+    }
+
+
+def _basis_errors(
+    *,
+    case: Case,
+    kind: str,
+    basis: dict[str, Any],
+    reason: str,
+    recipient_agency: Agency | None,
+    recipient_user: User | None,
+) -> dict[str, list[str]]:
+    """Check the sender's basis now, so a draft that could not be shared is refused with field errors at once."""
+    fields = _decision_fields(kind, basis, reason)
+    return validate_decision(
+        shareable=shareable_for(Case),
+        obj=case,
+        owner_agency_id=case.owning_agency_id,
+        direction=Direction.DISCLOSE,
+        recipient_agency=recipient_agency,
+        recipient_user=recipient_user,
+        expires_at=None,
+        approved_by=None,
+        agreement=None,
+        now=timezone.now(),
+        **fields,
+    )
+
+
 def _share(
     referral: Referral,
     by: User,
-    basis: dict[str, Any],
-    defaults: dict[str, Any],
     recipient_agency: Agency | None,
     recipient_user: User | None,
     agreement: SharingAgreement | None,
@@ -536,29 +597,15 @@ def _share(
     return share_record(
         obj=referral.case,
         decided_by=by,
-        purpose=defaults["purpose"],
-        scope=defaults["scope"],
         recipient_agency=recipient_agency,
         recipient_user=recipient_user,
-        data_items=basis.get("data_items") or defaults["data_items"],
-        data_items_detail=basis.get("data_items_detail", f"Referral {referral.reference}"),
-        special_category=basis.get("special_category", defaults["special_category"]),
-        lawful_basis_art6=basis.get("lawful_basis_art6") or defaults["lawful_basis_art6"],
-        condition_art9=basis.get("condition_art9") or defaults["condition_art9"],
-        dpa_sch1_condition=basis.get("dpa_sch1_condition") or defaults["dpa_sch1_condition"],
-        consent_status=basis.get("consent_status", ""),
-        override_reason=basis.get("override_reason", ""),
-        override_detail=basis.get("override_detail", ""),
-        capacity_assessment_id=basis.get("capacity_assessment_id"),
-        common_law_justification=basis.get("common_law_justification") or defaults["common_law_justification"],
-        rationale=basis.get("rationale") or referral.reason,
-        adult_informed=bool(basis.get("adult_informed", False)),
-        adult_not_informed_reason=basis.get("adult_not_informed_reason", ""),
+        data_items_detail=referral.sharing_basis.get("data_items_detail", f"Referral {referral.reference}"),
         purpose_detail=f"Referral {referral.reference}",
         agreement=agreement,
         source=SOURCE,
         source_id=str(referral.pk),
         now=now,
+        **_decision_fields(referral.kind, referral.sharing_basis, referral.reason),
     )
 
 
@@ -572,8 +619,6 @@ def referral_send(*, referral: Referral, by: User, now: datetime | None = None) 
     case = referral.case
     if case.status == CaseStatus.CLOSED:
         raise TransitionNotAllowed("This case is closed: reopen it before referring it.")
-    defaults = SHARING_DEFAULTS[referral.kind]
-    basis = dict(referral.sharing_basis)
     agreement = None
     recipient_user: User | None = None
     recipient_agency: Agency | None = referral.recipient_agency
@@ -600,7 +645,7 @@ def referral_send(*, referral: Referral, by: User, now: datetime | None = None) 
             raise InvalidInput.field("recipient_user", "The area's MARAC coordinator is not available")
     decision = None
     if referral.recipient_agency_id != referral.sender_agency_id:  # a coordinator in the sender's own agency sees it
-        decision = _share(referral, by, basis, defaults, recipient_agency, recipient_user, agreement, now)
+        decision = _share(referral, by, recipient_agency, recipient_user, agreement, now)
     state = State.REFERRED if referral.kind == Kind.MARAC else State.SENT
     referral = _save(referral, now, state=state, sent_at=now, sharing_decision=decision)
     if referral.kind == Kind.S42_CONCERN and referral.concern is not None:

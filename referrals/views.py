@@ -144,8 +144,14 @@ def _allowed(referral: Referral, user: User, *, sender: bool, recipient: bool) -
             can.add("withdraw")
         if sender and s == State.NOT_LISTED:
             can.add("challenge")
-        if recipient and s in (State.REFERRED, State.NOT_LISTED):
+        if recipient and s in (State.REFERRED, State.NOT_LISTED, State.LISTED):
             can.add("list")
+        if recipient and s in (State.LISTED, State.EMERGENCY):
+            can.add("heard")
+        if recipient and s == State.HEARD:
+            can.add("actions-open")
+        if recipient and s in (State.HEARD, State.ACTIONS_OPEN):
+            can.add("close")
         if recipient and s == State.REFERRED:
             can.add("not-list")
         return can
@@ -168,6 +174,8 @@ ACTIONS: dict[str, tuple[type | None, str]] = {
     "acknowledge": (None, "Referral acknowledged."),
     "accept": (None, "Referral accepted."),
     "close": (None, "Referral closed."),
+    "heard": (None, "Recorded as heard at MARAC."),
+    "actions-open": (None, "Recorded: actions are open."),
     "decline": (f.ReasonForm, "Referral declined."),
     "withdraw": (f.ReasonForm, "Referral withdrawn."),
     "not-list": (f.ReasonForm, "Recorded as not listed. The referrer has been told and may challenge."),
@@ -183,8 +191,14 @@ def _call(action: str, referral: Referral, user: User, data: dict[str, Any]) -> 
         return services.referral_acknowledge(referral=referral, by=user)
     if action == "accept":
         return services.referral_accept(referral=referral, by=user)
+    if action == "close" and referral.kind == Kind.MARAC:
+        return services.marac_referral_close(referral=referral, by=user)
     if action == "close":
         return services.referral_close(referral=referral, by=user)
+    if action == "heard":
+        return services.marac_referral_heard(referral=referral, by=user)
+    if action == "actions-open":
+        return services.marac_referral_actions_open(referral=referral, by=user)
     if action == "decline":
         return services.referral_decline(referral=referral, by=user, reason=data["reason"])
     if action == "withdraw":
@@ -406,9 +420,13 @@ def case_panel(request: HttpRequest, case_id: Any) -> HttpResponse:
     referrals = list(selectors.referrals_for_case(user=user, case=case))
     record_access(user=user, objects_or_ids=referrals, object_type=Referral, route=_route(request))
     owner = selectors.own_agency_id(user) == case.owning_agency_id and case.is_open
-    la = case.area.agencies.filter(agency_type=AgencyType.LOCAL_AUTHORITY_ASC).exists()
+    can_s42 = (
+        owner
+        and case.area.agencies.filter(agency_type=AgencyType.LOCAL_AUTHORITY_ASC).exists()
+        and case.concerns.filter(decision="").exclude(referrals__state__in=services.S42_LIVE_STATES).exists()
+    )
     return render(
         request,
         "referrals/case_panel.html",
-        {"rows": _rows(referrals), "case_id": case_id, "owner": owner, "kinds": Kind.choices, "has_la": la},
+        {"rows": _rows(referrals), "case_id": case_id, "owner": owner, "can_s42": can_s42},
     )

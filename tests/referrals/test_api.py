@@ -223,3 +223,23 @@ def test_the_schema_documents_the_referral_routes(world: ReferralWorld) -> None:
     assert "/api/v1/mappa-nominals/" in schema["paths"]
     examples = schema["paths"]["/api/v1/referrals/"]["post"]["requestBody"]["content"]["application/json"]["examples"]
     assert len(examples) == 4
+
+
+def test_create_and_send_is_all_or_nothing(world: ReferralWorld) -> None:
+    case = world.case()
+    harmer = world.harm_person(case)
+    world.dash(case, yes=5)  # no criterion met: the send fails
+    response = api_client(world.practitioner).post(
+        "/api/v1/referrals/",
+        {
+            "case_id": str(case.pk),
+            "kind": "marac",
+            "reason": "Worried.",
+            "sharing_basis": NO_CONSENT_BASIS,
+            "details": {"persons_causing_harm": [str(harmer.pk)], "incident_date": timezone.localdate().isoformat()},
+            "send": True,
+        },
+        format="json",
+    )
+    assert response.status_code == 400 and "criteria" in response.json()["errors"]
+    assert not Referral.objects.filter(case=case).exists()

@@ -251,3 +251,17 @@ def test_a_level_3_review_moves_the_clock_to_8_weeks_and_exit_stops_it(world: Re
         services.nominal_exit(nominal=nominal, by=world.practitioner, reason="Not ours")
     nominal = services.nominal_exit(nominal=nominal, by=world.probation_officer, reason="Licence ended")
     assert nominal.status == "exited" and open_clocks(nominal) == set()
+
+
+def test_a_basis_that_could_not_be_shared_is_refused_at_creation_with_field_errors(world: ReferralWorld) -> None:
+    with pytest.raises(InvalidInput) as err:
+        services.referral_create(
+            by=world.practitioner,
+            case=world.case(),
+            kind="service",
+            reason="Housing support please.",
+            recipient_agency=world.housing,
+            sharing_basis={"consent_status": "refused", "adult_informed": False, "rationale": "short"},
+            details={"service_type": "housing"},
+        )
+    assert {"override_reason", "override_detail", "adult_not_informed_reason", "rationale"} <= set(err.value.errors)

@@ -185,3 +185,15 @@ def test_the_inbox_costs_the_same_queries_for_one_referral_or_many(world: Referr
     with CaptureQueriesContext(connection) as many:
         client.get("/referrals/")
     assert len(many) == len(one)
+
+
+def test_the_coordinator_can_record_heard_actions_open_and_closed_by_hand(world: ReferralWorld) -> None:
+    referral = world.marac()
+    services.marac_list(referral=referral, by=world.coordinator, intended_sitting_date=timezone.localdate())
+    client = signed_in(world.coordinator)
+    assert "Heard at MARAC" in client.get(f"/referrals/{referral.pk}/").content.decode()
+    for action, state in (("heard", "heard"), ("actions-open", "actions_open"), ("close", "closed")):
+        assert client.post(f"/referrals/{referral.pk}/{action}/").status_code == 302
+        referral.refresh_from_db()
+        assert referral.state == state
+    assert signed_in(world.practitioner).post(f"/referrals/{referral.pk}/heard/").status_code == 403

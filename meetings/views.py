@@ -231,7 +231,6 @@ def _page_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
 def detail(request: HttpRequest, pk: Any) -> HttpResponse:
     meeting = _meeting(request, pk, "meetings:detail")
     context = _page_context(request, meeting)
-    user = _user(request)
     if context["organiser"] and meeting.status == MeetingStatus.PLANNED:
         invited = {i.agency_id for i in context["invitations"]}
         others = [
@@ -245,7 +244,6 @@ def detail(request: HttpRequest, pk: Any) -> HttpResponse:
         context["rsvp_form"] = f.RsvpForm(initial={"rsvp": context["own_invitation"].rsvp})
     if meeting.status in (MeetingStatus.PLANNED, MeetingStatus.IN_PROGRESS):
         context["cancel_form"] = f.CancelForm()
-    _ = user
     return render(request, "meetings/meeting_detail.html", context)
 
 
@@ -773,9 +771,7 @@ def minutes_issue(request: HttpRequest, pk: Any) -> HttpResponse:
 
 @require_POST
 def minutes_addendum(request: HttpRequest, pk: Any) -> HttpResponse:
-    form = f.AddendumForm(request.POST)
     text = request.POST.get("text", "")
-    _ = form
     return _minutes_action(
         request,
         pk,

@@ -15,6 +15,15 @@ from safeguarding.audit.services import record_access
 from safeguarding.organisations.selectors import agency_of
 
 
+def _css_string(text: str) -> str:
+    """``text`` as the inside of a CSS double-quoted string (for ``@page`` margin boxes): no way out of the string or
+    the style element."""
+    from django.utils.safestring import mark_safe
+
+    cleaned = "".join(ch for ch in text if ch.isprintable() and ch not in "<>")
+    return mark_safe(cleaned.replace("\\", "\\\\").replace('"', '\\"'))  # noqa: S308
+
+
 def minutes_pdf(*, meeting: Meeting, minutes: Minutes, user: User, route: str) -> tuple[bytes, str]:
     """The PDF and its SHA-256 (written to the access log with the read)."""
     import weasyprint
@@ -29,6 +38,8 @@ def minutes_pdf(*, meeting: Meeting, minutes: Minutes, user: User, route: str) -
             "addenda": list(minutes.addenda.select_related("added_by")),
             "marking": meeting.marking or ("RESTRICTED" if meeting.minutes_restricted else ""),
             "watermark": watermark,
+            "marking_css": _css_string(meeting.marking or ("RESTRICTED" if meeting.minutes_restricted else "")),
+            "watermark_css": _css_string(watermark),
         },
     )
     pdf: bytes = weasyprint.HTML(string=html).write_pdf()

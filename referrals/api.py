@@ -20,6 +20,7 @@ from referrals import selectors, services
 from referrals.codes import Kind, State
 from referrals.models import MappaNominal, Referral
 from referrals.serializers import (
+    NominalAgenciesInput,
     NominalCreateSerializer,
     NominalReviewInput,
     NominalSerializer,
@@ -390,3 +391,20 @@ class NominalExit(ApiView):
         return _nominal_detail(
             services.nominal_exit(nominal=nominal, by=_user(request), reason=body.validated_data["reason"])
         )
+
+
+class NominalAgencies(ApiView):
+    @extend_schema(
+        request=NominalAgenciesInput,
+        responses=NominalSerializer,
+        summary="Name the agencies that may see the nominal (responsible authority only; replaces the list)",
+    )
+    def post(self, request: Request, pk: str) -> Response:
+        nominal = _nominal(request, pk)
+        body = NominalAgenciesInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        ids = set(body.validated_data["named_agency_ids"])
+        agencies = list(Agency.objects.filter(pk__in=ids))
+        if len(agencies) != len(ids):
+            raise InvalidInput.field("named_agency_ids", "No agency has one of these ids")
+        return _nominal_detail(services.nominal_name_agencies(nominal=nominal, by=_user(request), agencies=agencies))

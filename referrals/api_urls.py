@@ -19,4 +19,5 @@ urlpatterns = [
     path("mappa-nominals/<uuid:pk>/", api.NominalDetail.as_view(), name="mappa-nominal-detail"),
     path("mappa-nominals/<uuid:pk>/review/", api.NominalReview.as_view(), name="mappa-nominal-review"),
     path("mappa-nominals/<uuid:pk>/exit/", api.NominalExit.as_view(), name="mappa-nominal-exit"),
+    path("mappa-nominals/<uuid:pk>/agencies/", api.NominalAgencies.as_view(), name="mappa-nominal-agencies"),
 ]

@@ -67,7 +67,7 @@ def referral_visibility_q(user: User) -> Q:
         Q(sharing_decision__revoked_at__isnull=True)
         & (Q(sharing_decision__expires_at__isnull=True) | Q(sharing_decision__expires_at__gt=now))
     )
-    sent = ~Q(state=State.DRAFT) & live
+    sent = Q(sent_at__isnull=False) & live  # never a draft, nor a draft withdrawn before it was sent
     condition = Q(sender_agency_id=own)
     condition |= sent & ~Q(kind=Kind.MARAC) & Q(recipient_agency_id=own)
     condition |= sent & Q(kind=Kind.MARAC) & Q(recipient_user_id=user.pk)
@@ -131,7 +131,7 @@ def is_sender(referral: Referral, user: User) -> bool:
 
 
 def is_recipient(referral: Referral, user: User) -> bool:
-    if referral.state == State.DRAFT:
+    if referral.state == State.DRAFT or referral.sent_at is None:
         return False
     decision = referral.sharing_decision
     if decision is not None and not decision.is_live():

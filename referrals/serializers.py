@@ -225,3 +225,7 @@ class NominalCreateSerializer(serializers.Serializer[Any]):
 
 class NominalReviewInput(serializers.Serializer[Any]):
     level = serializers.ChoiceField(MappaLevel.choices)
+
+
+class NominalAgenciesInput(serializers.Serializer[Any]):
+    named_agency_ids = serializers.ListField(child=serializers.UUIDField())

@@ -796,10 +796,10 @@ def referral_withdraw(*, referral: Referral, by: User, reason: str, now: datetim
 
 @transaction.atomic
 def referral_close(*, referral: Referral, by: User, note: str = "", now: datetime | None = None) -> Referral:
-    """Close an accepted referral (either side)."""
+    """Close an accepted MAPPA or service referral (either side); an s42 referral closes with the LA's decision."""
     now = now or timezone.now()
     referral = _locked(referral)
-    _require_kind(referral, Kind.S42_CONCERN, Kind.MAPPA, Kind.SERVICE, action="close")
+    _require_kind(referral, Kind.MAPPA, Kind.SERVICE, action="close")  # s42: the LA's decision closes it
     if not (is_sender(referral, by) or is_recipient(referral, by)):
         raise ActionForbidden("Only the sending or receiving agency can close this referral.")
     _require_state(referral, State.ACCEPTED, action="close")
@@ -1170,6 +1170,26 @@ def nominal_exit(*, nominal: MappaNominal, by: User, reason: str, now: datetime 
         updated_at=now,
         version=F("version") + 1,
     )
+    nominal.refresh_from_db()
+    return nominal
+
+
+@transaction.atomic
+def nominal_name_agencies(
+    *, nominal: MappaNominal, by: User, agencies: Iterable[Agency], now: datetime | None = None
+) -> MappaNominal:
+    """The responsible authority names the agencies that may see the nominal (replacing the list); the others lose
+    sight of it at once."""
+    now = now or timezone.now()
+    agency = _require_responsible_authority(by)
+    nominal = MappaNominal.objects.select_for_update().get(pk=nominal.pk)
+    if nominal.responsible_authority_id != agency.pk:
+        raise ActionForbidden("Only the nominal's responsible authority names who may see it.")
+    named = [a for a in agencies if a.pk != agency.pk]
+    if any(not a.active for a in named):
+        raise InvalidInput.field("named_agency_ids", "Choose active agencies")
+    nominal.named_agencies.set(named)
+    MappaNominal.objects.filter(pk=nominal.pk).update(updated_at=now, version=F("version") + 1)
     nominal.refresh_from_db()
     return nominal
 

@@ -243,3 +243,15 @@ def test_create_and_send_is_all_or_nothing(world: ReferralWorld) -> None:
     )
     assert response.status_code == 400 and "criteria" in response.json()["errors"]
     assert not Referral.objects.filter(case=case).exists()
+
+
+def test_the_responsible_authority_names_who_may_see_a_nominal(world: ReferralWorld) -> None:
+    referral = services.referral_accept(referral=world.mappa(), by=world.probation_officer)
+    nominal = MappaNominal.objects.get(pk=referral.nominal_id)
+    url = f"/api/v1/mappa-nominals/{nominal.pk}/agencies/"
+    body = {"named_agency_ids": [str(world.police.pk)]}
+    assert api_client(world.practitioner).post(url, body, format="json").status_code == 403
+    response = api_client(world.probation_officer).post(url, body, format="json")
+    assert response.status_code == 200 and response.json()["named_agencies"] == [world.police.name]
+    assert api_client(world.officer).get(f"/api/v1/mappa-nominals/{nominal.pk}/").status_code == 200
+    assert api_client(world.practitioner).get(f"/api/v1/mappa-nominals/{nominal.pk}/").status_code == 404

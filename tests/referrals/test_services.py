@@ -121,6 +121,8 @@ def test_transitions_not_allowed_now_are_refused(world: ReferralWorld) -> None:
         services.referral_withdraw(referral=sent, by=world.practitioner, reason="Changed my mind")
     with pytest.raises(TransitionNotAllowed):
         services.referral_decline(referral=sent, by=world.la_manager, reason="Too late")
+    with pytest.raises(TransitionNotAllowed):  # an s42 referral closes with the LA's decision, not by hand
+        services.referral_close(referral=sent, by=world.la_manager)
 
 
 def test_only_the_owning_agency_can_refer_a_case(world: ReferralWorld) -> None:

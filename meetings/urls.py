@@ -17,6 +17,7 @@ urlpatterns = [
     path("meetings/<uuid:pk>/agenda/", views.agenda_add, name="agenda-add"),
     path("meetings/<uuid:pk>/agenda/build/", views.agenda_build, name="agenda-build"),
     path("meetings/<uuid:pk>/actions/<uuid:action_id>/complete/", views.action_complete, name="action-complete"),
+    path("meetings/<uuid:pk>/actions/<uuid:action_id>/verify/", views.action_verify, name="action-verify"),
     path("meetings/<uuid:pk>/agenda/<uuid:item_id>/share/", views.agenda_share, name="agenda-share"),
     path("meetings/<uuid:pk>/agenda/<uuid:item_id>/", views.agenda_item, name="agenda-item"),
     path("meetings/<uuid:pk>/agenda/<uuid:item_id>/case/", views.agenda_update_case, name="agenda-update-case"),

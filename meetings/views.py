@@ -379,6 +379,26 @@ def action_complete(request: HttpRequest, pk: Any, action_id: Any) -> HttpRespon
     return redirect("meetings:detail", pk=meeting.pk)
 
 
+@require_POST
+def action_verify(request: HttpRequest, pk: Any, action_id: Any) -> HttpResponse:
+    """An organiser verifies a completed meeting action (someone other than the person who completed it)."""
+    from safeguarding.actions.services import action_verify as verify
+
+    meeting = _meeting(request, pk, "meetings:action-verify")
+    action = sel.actions_for_meeting(meeting=meeting, user=_user(request)).filter(pk=action_id).first()
+    if action is None:
+        raise Http404("Not found")
+    try:
+        verify(action=action, by=_user(request), may_verify=lambda a, u: sel.is_organiser(meeting, u))
+    except ActionForbidden:
+        raise
+    except ServiceError as exc:
+        messages.error(request, _message(exc))
+    else:
+        messages.success(request, "Action verified.")
+    return redirect("meetings:detail", pk=meeting.pk)
+
+
 @require_http_methods(["GET", "POST"])
 def agenda_share(request: HttpRequest, pk: Any, item_id: Any) -> HttpResponse:
     meeting = _meeting(request, pk, "meetings:agenda-share")

@@ -172,6 +172,12 @@ def test_the_owner_completes_a_meeting_action_from_the_meeting_page(mw: MeetingW
     client.post(page(meeting, f"actions/{action.pk}/complete/"), {"evidence_notes": "Visited today."})
     action.refresh_from_db()
     assert action.status == "completed"
+    chair = signed_in(mw.chair)
+    assert "Verify the action" in chair.get(page(meeting)).content.decode()
+    assert client.post(page(meeting, f"actions/{action.pk}/verify/")).status_code == 403
+    chair.post(page(meeting, f"actions/{action.pk}/verify/"))
+    action.refresh_from_db()
+    assert action.status == "verified"
 
 
 def test_cancelling_tells_the_owner_who_shared(mw: MeetingWorld) -> None:

@@ -20,6 +20,7 @@ from meetings.models import (
     Contribution,
     Meeting,
     MeetingStatus,
+    Minutes,
     MinutesStatus,
     SharingStatus,
 )
@@ -230,7 +231,6 @@ def _page_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
 def detail(request: HttpRequest, pk: Any) -> HttpResponse:
     meeting = _meeting(request, pk, "meetings:detail")
     context = _page_context(request, meeting)
-    user = _user(request)
     if context["organiser"] and meeting.status == MeetingStatus.PLANNED:
         invited = {i.agency_id for i in context["invitations"]}
         others = [
@@ -244,7 +244,6 @@ def detail(request: HttpRequest, pk: Any) -> HttpResponse:
         context["rsvp_form"] = f.RsvpForm(initial={"rsvp": context["own_invitation"].rsvp})
     if meeting.status in (MeetingStatus.PLANNED, MeetingStatus.IN_PROGRESS):
         context["cancel_form"] = f.CancelForm()
-    _ = user
     return render(request, "meetings/meeting_detail.html", context)
 
 
@@ -377,6 +376,26 @@ def action_complete(request: HttpRequest, pk: Any, action_id: Any) -> HttpRespon
         messages.error(request, _message(exc))
     else:
         messages.success(request, "Action completed.")
+    return redirect("meetings:detail", pk=meeting.pk)
+
+
+@require_POST
+def action_verify(request: HttpRequest, pk: Any, action_id: Any) -> HttpResponse:
+    """An organiser verifies a completed meeting action (someone other than the person who completed it)."""
+    from safeguarding.actions.services import action_verify as verify
+
+    meeting = _meeting(request, pk, "meetings:action-verify")
+    action = sel.actions_for_meeting(meeting=meeting, user=_user(request)).filter(pk=action_id).first()
+    if action is None:
+        raise Http404("Not found")
+    try:
+        verify(action=action, by=_user(request), may_verify=lambda a, u: sel.is_organiser(meeting, u))
+    except ActionForbidden:
+        raise
+    except ServiceError as exc:
+        messages.error(request, _message(exc))
+    else:
+        messages.success(request, "Action verified.")
     return redirect("meetings:detail", pk=meeting.pk)
 
 
@@ -772,9 +791,7 @@ def minutes_issue(request: HttpRequest, pk: Any) -> HttpResponse:
 
 @require_POST
 def minutes_addendum(request: HttpRequest, pk: Any) -> HttpResponse:
-    form = f.AddendumForm(request.POST)
     text = request.POST.get("text", "")
-    _ = form
     return _minutes_action(
         request,
         pk,
@@ -782,6 +799,25 @@ def minutes_addendum(request: HttpRequest, pk: Any) -> HttpResponse:
         lambda m: services.minutes_addendum(meeting=m, by=_user(request), text=text),
         "Addendum added to the minutes.",
     )
+
+
+@require_GET
+def minutes_pdf(request: HttpRequest, pk: Any) -> HttpResponse:
+    """The minutes as a PDF with the marking and the recipient's watermark (restricted minutes: audience only)."""
+    from meetings.exports import minutes_pdf as render_pdf
+
+    meeting = _meeting(request, pk, "meetings:minutes-pdf")
+    user = _user(request)
+    if meeting.minutes_restricted:
+        sel.restricted_or_404(meeting, user, route="meetings:minutes-pdf", what=Minutes)
+    current = Minutes.objects.filter(meeting=meeting).first()
+    if current is None:
+        raise Http404("Not found")
+    pdf, _digest = render_pdf(meeting=meeting, minutes=current, user=user, route="meetings:minutes-pdf")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="minutes-{meeting.reference}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_GET

@@ -150,3 +150,16 @@ def test_holding_a_strategy_discussion_meets_the_cases_strategy_clock(rw: Referr
     services.meeting_transition(meeting=meeting, by=rw.la_manager, transition="hold")
     deadline.refresh_from_db()
     assert deadline.status == DeadlineStatus.MET
+
+
+def test_the_coordinator_adds_the_listed_referrals_from_the_meeting_page(rw: ReferralWorld) -> None:
+    from tests.helpers import signed_in
+
+    chair = UserFactory(agency=rw.police, roles=[Role.MEETING_CHAIR])
+    sitting = _sitting(rw, chair)
+    referral = rw.marac()
+    referrals.marac_list(referral=referral, by=rw.coordinator, intended_sitting_date=timezone.localdate())
+    client = signed_in(rw.coordinator)
+    assert "Add the referrals listed for this sitting" in client.get(f"/meetings/{sitting.pk}/").content.decode()
+    assert client.post(f"/meetings/{sitting.pk}/agenda/build/").status_code == 302
+    assert sitting.agenda_items.get().referral == referral

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -171,6 +172,12 @@ def test_the_owner_completes_a_meeting_action_from_the_meeting_page(mw: MeetingW
     client.post(page(meeting, f"actions/{action.pk}/complete/"), {"evidence_notes": "Visited today."})
     action.refresh_from_db()
     assert action.status == "completed"
+    chair = signed_in(mw.chair)
+    assert "Verify the action" in chair.get(page(meeting)).content.decode()
+    assert client.post(page(meeting, f"actions/{action.pk}/verify/")).status_code == 403
+    chair.post(page(meeting, f"actions/{action.pk}/verify/"))
+    action.refresh_from_db()
+    assert action.status == "verified"
 
 
 def test_cancelling_tells_the_owner_who_shared(mw: MeetingWorld) -> None:
@@ -183,3 +190,51 @@ def test_cancelling_tells_the_owner_who_shared(mw: MeetingWorld) -> None:
     meeting.refresh_from_db()
     assert meeting.status == "cancelled"
     assert Notification.objects.filter(recipient=mw.trust_rep, kind="meeting_cancelled").exists()
+
+
+def test_mappa_minutes_export_carries_the_marking_and_a_watermark_for_the_audience_only(mw: MeetingWorld) -> None:
+    import hashlib
+
+    from safeguarding.audit.models import AccessLog
+
+    meeting = mw.meeting("mappa_l2")
+    mw.invite_all(meeting)
+    mw.held(meeting)
+    services.minutes_save_draft(meeting=meeting, by=mw.chair, text="Restricted text", executive_summary="Summary")
+    response = signed_in(mw.police_rep).get(page(meeting, "minutes/pdf/"))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    row = AccessLog.objects.using("default").filter(route="meetings:minutes-pdf").latest("id")
+    assert row.document_sha256 == hashlib.sha256(response.content).hexdigest()
+    assert signed_in(mw.police_other).get(page(meeting, "minutes/pdf/")).status_code == 404
+    from pypdf import PdfReader
+
+    text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    assert "OFFICIAL-SENSITIVE" in text and f"Exported for {mw.police_rep.full_name}" in text
+
+
+def test_an_invited_agency_replies_and_submits_its_research_in_the_browser(mw: MeetingWorld) -> None:
+    meeting = mw.meeting("marac")
+    mw.invite_all(meeting)
+    item = mw.shared_item(meeting)
+    client = signed_in(mw.police_rep)
+    assert client.post(page(meeting, "rsvp/"), {"rsvp": "declined"}).status_code == 400  # a reason is needed
+    assert client.post(page(meeting, "rsvp/"), {"rsvp": "attending"}).status_code == 302
+    assert meeting.invitations.get(agency=mw.police).rsvp == "attending"
+    assert client.get(page(meeting, "contribute/")).status_code == 200
+    missing = client.post(page(meeting, "contribute/"), {"information_held": "Call-outs"})
+    assert missing.status_code == 400 and "Choose the case on the agenda" in missing.content.decode()
+    done = client.post(
+        page(meeting, "contribute/"),
+        {"agenda_item": str(item.pk), "information_held": "Call-outs", "current_risks": "Threats to kill"},
+    )
+    assert done.status_code == 302 and meeting.contributions.get().agenda_item == item
+
+
+def test_form_errors_on_the_meeting_page_are_summarised(mw: MeetingWorld) -> None:
+    meeting = mw.meeting()
+    mw.invite_all(meeting)
+    client = signed_in(mw.chair)
+    response = client.post(page(meeting, "agenda/"), {"case_reference": "SG-2000-999999"})
+    assert response.status_code == 400 and "govuk-error-summary" in response.content.decode()
+    response = client.post(page(meeting, "transition/cancel/"), {"reason": ""})
+    assert response.status_code == 400 and "Say why the meeting is cancelled" in response.content.decode()

@@ -26,6 +26,7 @@ from reviews.models import (
     ReviewAction,
     ReviewStatus,
 )
+from safeguarding import registry
 from safeguarding.accounts.models import User
 from safeguarding.actions.models import ActionStatus
 from safeguarding.attachments.models import Attachment
@@ -133,6 +134,7 @@ def detail(request: HttpRequest, pk: Any) -> HttpResponse:
             "board": board,
             "is_unit": is_unit,
             "is_reviewer": review.reviewer_id == user.pk,
+            "case_visible": review.case is not None and registry.is_visible(review.case, user=user),
             "timeline": review.timeline.select_related("by") if board else review.timeline.none(),
             "chronologies": chronologies,
             "recommendations": [(r, by_rec.get(r.pk, [])) for r in recommendations],

@@ -66,11 +66,17 @@ GRANT_SCOPE = {Scope.SUMMARY: "summary", Scope.FULL: "full", Scope.CONTRIBUTE: "
 
 
 def case_visibility_q(user: User, min_scope: Scope = Scope.SUMMARY) -> Q:
+    """Owned by the user's agency, or granted by a live sharing decision: one ``id IN (owned UNION ALL granted)``
+    so a user who sees few cases never walks the whole table (``bench/bench_sharing.py``)."""
     own = _own_agency_id(user)
-    condition = Q(owning_agency_id=own) if own is not None else Q(pk__in=[])
+    owned = Case.objects.filter(owning_agency_id=own).values("pk") if own is not None else None
     if min_scope == Scope.OWNER:
-        return condition
-    return condition | sharing.grant_visibility_q(Case, user, min_scope=GRANT_SCOPE[min_scope])
+        return Q(pk__in=owned) if owned is not None else Q(pk__in=[])
+    granted = sharing.granted_ids(Case, user, min_scope=GRANT_SCOPE[min_scope])
+    parts = [p for p in (owned, granted) if p is not None]
+    if not parts:
+        return Q(pk__in=[])
+    return Q(pk__in=parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0])
 
 
 def case_list_for_user(*, user: User, min_scope: Scope = Scope.SUMMARY) -> QuerySet[Case]:

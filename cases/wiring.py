@@ -55,7 +55,7 @@ def _on_shared(case: Case, decision: SharingDecision) -> None:
 
 
 def register() -> None:
-    from cases import clocks, selectors
+    from cases import clocks, exports, selectors
     from cases.models import (
         CapacityAssessment,
         Case,
@@ -120,6 +120,7 @@ def register() -> None:
             ).exists(),
             on_shared=_on_shared,
             find_by_nhs_number=lambda nhs: Case.objects.filter(adult__nhs_number=nhs),
+            export_payload=exports.export_payload,
             break_glass_excluded=lambda qs: qs.filter(owning_agency__restricted=False).exclude(
                 owning_agency__agency_type__in=RESTRICTED_AGENCY_TYPES
             ),

@@ -58,6 +58,7 @@ def register() -> None:
     register_action_listener(_on_action_change)
     _register_disagreements()
     _register_information_requests()
+    _register_agreement_reviews()
 
 
 def _register_disagreements() -> None:
@@ -141,3 +142,53 @@ def _register_information_requests() -> None:
 
     register_kind(INFORMATION_REQUEST, label="Information request answer", policy_key="information_request_response")
     register_request_listener(_on_information_request)
+
+
+AGREEMENT_REVIEW = "sharing_agreement_review"
+
+
+def _agreement_review_due(*, deadline: Any, now: Any) -> None:
+    """The reminder: every signatory agency's leads hear that the agreement is due for review."""
+    from safeguarding.notifications.services import notify
+    from safeguarding.organisations.selectors import agency_leads
+
+    agreement = deadline.subject
+    if agreement is None or not agreement.active:
+        return
+    people = [lead for agency in agreement.signatories.all() for lead in agency_leads(agency)]
+    notify(
+        recipients=people,
+        kind="agreement_review",
+        title=f"Sharing agreement {agreement.title!r} is due for review by {agreement.review_date:%d %B %Y}",
+        target=agreement,
+        dedupe_key=f"agreement-review:{agreement.pk}:{agreement.review_date:%Y%m%d}",
+    )
+
+
+def _on_agreement(agreement: Any, event: str) -> None:
+    from escalation import services
+    from safeguarding.sharing.agreements import reminder_due
+
+    if event != "saved":
+        return
+    services.cancel_clock(subject=agreement, kind=AGREEMENT_REVIEW, reason="Agreement saved with a new review date")
+    holder = agreement.signatories.order_by("name").first()
+    if holder is None:
+        return
+    services.start_clock(
+        subject=agreement,
+        kind=AGREEMENT_REVIEW,
+        holder_agency=holder,
+        area=agreement.area,
+        due_at=reminder_due(agreement),
+    )
+
+
+def _register_agreement_reviews() -> None:
+    from escalation.kinds import register_kind
+    from safeguarding.sharing.agreements import register_agreement_listener
+
+    register_kind(
+        AGREEMENT_REVIEW, label="Sharing agreement review reminder", on_breach=_agreement_review_due, ladder=()
+    )
+    register_agreement_listener(_on_agreement)

@@ -28,6 +28,7 @@ from safeguarding.organisations.models import (
 from safeguarding.sharing.models import (
     BreakGlassAccess,
     InformationRequest,
+    RecordExport,
     SharingAgreement,
     SharingDecision,
 )
@@ -56,6 +57,7 @@ __all__ = [
     "Position",
     "Priority",
     "ReassignmentItem",
+    "RecordExport",
     "RecoveryCode",
     "SharingAgreement",
     "SharingDecision",

@@ -401,6 +401,10 @@ BEAT_HEARTBEAT_KEY = "sg:beat:heartbeat"
 BULK_ACCESS_THRESHOLD = env_int("BULK_ACCESS_THRESHOLD", 50)
 # Checklist B1: how long break-glass access lasts, and which roles may use it.
 BREAK_GLASS_MINUTES = env_int("BREAK_GLASS_MINUTES", 60)
+# Checklist B2: an export with more rows than this alerts the requester's agency leads.
+EXPORT_ALERT_ROWS = env_int("EXPORT_ALERT_ROWS", 500)
+# Sharing agreements: remind the signatories this many days before the review date.
+AGREEMENT_REVIEW_REMINDER_DAYS = env_int("AGREEMENT_REVIEW_REMINDER_DAYS", 30)
 # Clock engine: a claimed batch's lease (longer than CELERY_TASK_TIME_LIMIT, so a live task keeps its rows) and
 # the number of deadlines per batch task.
 CLOCKS_LEASE_SECONDS = env_int("CLOCKS_LEASE_SECONDS", 600)

@@ -11,11 +11,13 @@ from django.conf import settings
 # importing them here, so a worker knows every task a service may enqueue.
 from safeguarding.accounts.tasks import send_account_notice
 from safeguarding.notifications.tasks import send_notification_email
+from safeguarding.sharing.tasks import render_export
 
 __all__ = [
     "beat_heartbeat",
     "chain_access_log",
     "detect_bulk_access",
+    "render_export",
     "send_account_notice",
     "send_notification_email",
 ]

@@ -53,8 +53,15 @@ def register() -> None:
 
 
 def _register_sharing() -> None:
-    from safeguarding.sharing import break_glass, requests
-    from safeguarding.sharing.models import BreakGlassAccess, InformationRequest
+    from safeguarding.sharing import agreements, break_glass, requests
+    from safeguarding.sharing.models import BreakGlassAccess, InformationRequest, SharingAgreement
+
+    registry.register_visibility(
+        SharingAgreement,
+        agreements.agreements_visible_to,
+        url=lambda a: reverse("sharing:agreements"),
+        label=lambda a: f"Sharing agreement: {a.title}",
+    )
 
     registry.register_visibility(
         BreakGlassAccess,
@@ -95,6 +102,9 @@ def _register_sharing() -> None:
         order=40,
         roles=CASE_WORKING_ROLES,
     )
+    from safeguarding.sharing import demo as sharing_demo
+
+    registry.register_demo_step("information sharing", sharing_demo.seed, order=65)
     registry.register_case_panel(
         "information-requests", title="Information requests", url_name="sharing:case-requests", order=70
     )

@@ -100,7 +100,11 @@ class InformationRequestSerializer(serializers.ModelSerializer[InformationReques
     def get_record(self, obj: InformationRequest) -> dict[str, str] | None:
         """The record disclosed, only when the caller can see it: a refusal never reveals that a record exists."""
         viewer = self._viewer()
-        found = ir.information_request_record_visible(obj, viewer) if viewer is not None else None
+        known: dict[Any, Any] | None = self.context.get("visible_records")
+        if known is not None:
+            found = known.get(obj.record_id)
+        else:
+            found = ir.information_request_record_visible(obj, viewer) if viewer is not None else None
         if found is None:
             return None
         return {"type": found._meta.label_lower, "id": str(found.pk), "label": registry.object_label(found)}
@@ -198,6 +202,12 @@ class InformationRequestListCreate(AuditedListView):
         if params.get("status"):
             qs = qs.filter(status=params["status"])
         return qs
+
+    def list_context(self, rows: Any) -> dict[str, Any]:
+        """The records behind a page of answers that the caller can see, one query per record type."""
+        context = dict(self.get_serializer_context())
+        context["visible_records"] = ir.records_visible_for(list(rows), _user(self.request))
+        return context
 
     @extend_schema(
         parameters=[OpenApiParameter("box", enum=["sent", "received"], required=False)],

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from safeguarding.sharing import api
+from safeguarding.sharing import api, api_agreements
 from safeguarding.sharing import api_break_glass as break_glass
 
 urlpatterns = [
@@ -28,4 +28,6 @@ urlpatterns = [
     path(
         "break-glass-reviews/<uuid:pk>/review/", break_glass.BreakGlassReviewAction.as_view(), name="break-glass-review"
     ),
+    path("sharing-agreements/", api_agreements.AgreementListCreate.as_view(), name="sharing-agreement-list"),
+    path("sharing-agreements/<uuid:pk>/", api_agreements.AgreementDetail.as_view(), name="sharing-agreement-detail"),
 ]

@@ -323,3 +323,50 @@ class BreakGlassAccess(models.Model):
 
     def is_active(self, at: Any = None) -> bool:
         return self.decision.revoked_at is None and self.expires_at > (at or timezone.now())
+
+
+class ExportFormat(models.TextChoices):
+    PDF = "pdf", "PDF"
+    JSON = "json", "JSON"
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class RecordExport(models.Model):
+    """A redacted export of a record (a case summary and chronology) for a strategy meeting, a court or a review:
+    only what the requester's scope allows, watermarked with the recipient and time, its SHA-256 kept."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    subject_id = models.UUIDField()
+    subject = GenericForeignKey("subject_type", "subject_id")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requester_agency = models.ForeignKey(
+        "safeguarding.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    format = models.CharField(max_length=4, choices=ExportFormat.choices)
+    scope = models.CharField(max_length=12, help_text="The requester's scope when asked: what the file may hold.")
+    recipient = models.CharField(max_length=200, help_text="Who the export is for (printed in the watermark).")
+    purpose = models.CharField(max_length=300)
+    status = models.CharField(max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
+    content = models.BinaryField(null=True, blank=True, editable=False)
+    sha256 = models.CharField(max_length=64, blank=True)
+    row_count = models.PositiveIntegerField(default=0)
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["subject_id", "requested_by"], name="export_subject_user_idx")]
+
+    def __str__(self) -> str:
+        return f"Export {self.id.hex[:8].upper()} ({self.get_format_display()})"
+
+    @property
+    def filename(self) -> str:
+        return f"export-{self.id.hex[:8]}.{self.format}"

@@ -34,6 +34,9 @@ class Shareable:
     find_by_nhs_number: Callable[[str], models.QuerySet[Any]] | None = None
     # Restricted material never reached by break-glass (cases held by restricted agencies; MAPPA material).
     break_glass_excluded: Callable[[models.QuerySet[Any]], models.QuerySet[Any]] | None = None
+    # A redacted export's content for a scope: {"title", "reference", "sections": [{"heading", "fields": [[label,
+    # value]…]} or {"heading", "columns": […], "rows": [[…]…]}]}; only what that scope may see.
+    export_payload: Callable[[Any, str], dict[str, Any]] | None = None
 
     def scope_for_codename(self, codename: str) -> str:
         for scope, name in self.codenames.items():

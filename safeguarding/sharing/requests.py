@@ -88,7 +88,7 @@ def information_requests_visible_to(user: User, *, box: str = "") -> QuerySet[In
     else:
         condition = Q(requesting_agency_id=own) | Q(holder_agency_id=own)
     return InformationRequest.objects.filter(condition).select_related(
-        "requesting_agency", "holder_agency", "requested_by", "responded_by"
+        "requesting_agency", "holder_agency", "requested_by", "responded_by", "source_type"
     )
 
 
@@ -372,3 +372,22 @@ def information_request_record_visible(request: InformationRequest, user: User) 
         return None
     ct = ContentType.objects.get_for_id(request.record_type_id)
     return registry.resolve_visible(ct, request.record_id, user=user)
+
+
+def records_visible_for(requests: list[InformationRequest], user: User) -> dict[Any, Any]:
+    """For a page of requests: the disclosed records ``user`` can see, by id (one query per record type)."""
+    by_type: dict[int, list[Any]] = {}
+    for request in requests:
+        if request.record_type_id is not None and request.record_id is not None:
+            by_type.setdefault(request.record_type_id, []).append(request.record_id)
+    found: dict[Any, Any] = {}
+    for type_id, ids in by_type.items():
+        model = ContentType.objects.get_for_id(type_id).model_class()
+        if model is None:
+            continue
+        try:
+            visible = registry.visible(model, user=user)
+        except LookupError:
+            continue
+        found.update({obj.pk: obj for obj in visible.filter(pk__in=ids)})
+    return found

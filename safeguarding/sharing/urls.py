@@ -16,4 +16,5 @@ urlpatterns = [
     path("emergency-access/", break_glass_views.lookup, name="break-glass"),
     path("emergency-access/reviews/", break_glass_views.reviews, name="break-glass-reviews"),
     path("emergency-access/<uuid:pk>/", break_glass_views.review, name="break-glass-review"),
+    path("sharing-agreements/", views.agreement_list, name="agreements"),
 ]

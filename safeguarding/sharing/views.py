@@ -228,3 +228,11 @@ def awaiting_panel(request: HttpRequest) -> HttpResponse:
     )
     record_access(user=user, objects_or_ids=rows, object_type=InformationRequest, route="sharing:requests-awaiting")
     return render(request, "sharing/requests_awaiting.html", {"rows": rows})
+
+
+def agreement_list(request: HttpRequest) -> HttpResponse:
+    """Agreements in the user's agency's areas, with their signatories and review dates."""
+    from safeguarding.sharing.agreements import agreements_visible_to
+
+    rows = list(agreements_visible_to(_user(request)).select_related("area"))
+    return render(request, "sharing/agreements.html", {"rows": rows})

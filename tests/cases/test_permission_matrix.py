@@ -84,6 +84,8 @@ SHARE_BODY = {
 }
 
 LEADS_ONLY = {"owner_practitioner": "403"}
+NO_EXPORT = "00000000-0000-4000-8000-000000000000"
+ALL_404 = dict.fromkeys(RELATIONSHIPS, "404")
 BREAK_GLASS = {name: ("through" if name == "owner_lead" else "403") for name in RELATIONSHIPS}
 
 # Full-scope grantees see the enquiry, plans and so on; writing to them needs the owner (lead agency/LA).
@@ -210,6 +212,26 @@ ROUTES = [
     # Who viewed this record: the owning agency's safeguarding leads only.
     Route("api:case-access-log", "get", case_url("access-log/"), "summary", "owner", overrides=LEADS_ONLY),
     Route("cases:access-log", "get", case_url("access-log/", api=False), "summary", "owner", overrides=LEADS_ONLY),
+    # Exports: anyone who sees the case may export what their scope allows (202); a job is its requester's alone,
+    # so someone else's (here: no such) export answers 404 on every relationship.
+    Route(
+        "api:case-exports",
+        "post",
+        case_url("exports/"),
+        "summary",
+        "summary",
+        lambda c: {"format": "json", "recipient": "Strategy meeting", "purpose": "Strategy meeting pack"},
+    ),
+    Route("api:case-exports", "get", case_url("exports/"), "summary", "summary"),
+    Route("api:case-export", "get", case_url(f"exports/{NO_EXPORT}/"), "summary", "summary", overrides=ALL_404),
+    Route(
+        "api:case-export-download",
+        "get",
+        case_url(f"exports/{NO_EXPORT}/download/"),
+        "summary",
+        "summary",
+        overrides=ALL_404,
+    ),
     Route("api:person-detail", "get", lambda c: f"/api/v1/people/{c.case.adult_id}/", "summary", "summary"),
     Route(
         "api:person-detail",

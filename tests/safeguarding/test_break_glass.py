@@ -111,10 +111,17 @@ def test_sixty_minutes_of_read_only_access_with_an_alert_and_a_review(scene: Sce
     )
     assert write.status_code in (403, 404)
     assert bg.access_is_break_glass_only(user=scene.ooh, obj=scene.case)
+    export = api_client(scene.ooh).post(
+        f"/api/v1/cases/{scene.case.pk}/exports/",
+        {"format": "json", "recipient": "Myself", "purpose": "Out of hours record"},
+        format="json",
+    )
+    assert export.status_code == 403  # break-glass is read only on screen and never exports
     with time_machine.travel(opened_at + timedelta(minutes=61), tick=False):
         assert not case_list_for_user(user=scene.ooh).exists()
         assert api_client(scene.ooh).get(f"/api/v1/cases/{scene.case.pk}/").status_code == 404
-    queue = api_client(scene.world.lead).get("/api/v1/break-glass-reviews/", {"status": "pending"}).json()
+    with assert_access_rows(1, user=scene.world.lead, object_ids=[access.pk]):
+        queue = api_client(scene.world.lead).get("/api/v1/break-glass-reviews/", {"status": "pending"}).json()
     assert [r["id"] for r in queue["results"]] == [str(access.pk)]
     url = f"/api/v1/break-glass-reviews/{access.pk}/review/"
     assert api_client(scene.ooh).post(url, {"outcome": "justified", "note": "Mine"}, format="json").status_code == 403

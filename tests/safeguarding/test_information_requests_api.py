@@ -34,6 +34,7 @@ def body(world: World, **extra: Any) -> dict[str, Any]:
     }
 
 
+LIST_QUERIES = 14
 VARYING = {"id", "reference", "nhs_number", "created_at", "updated_at", "due_at"}
 
 
@@ -144,3 +145,34 @@ def test_the_screens_ask_and_answer(world: World) -> None:
     assert lead.get(reverse("sharing:requests")).status_code == 200
     assert lead.get(reverse("sharing:requests-awaiting")).status_code == 200
     assert officer.get(reverse("sharing:case-requests", args=[case.pk])).status_code == 200
+
+
+def _answered(world: World, case: Any) -> None:
+    created = api_client(world.officer).post(URL, body(world), format="json").json()
+    request = InformationRequest.objects.get(pk=created["id"])
+    from safeguarding.sharing import requests as ir
+
+    ir.information_request_respond(
+        request=request,
+        by=world.lead,
+        outcome="disclose",
+        reasons="The police need the risk picture to protect the adult from further harm.",
+        record=case,
+        scope="summary",
+        **DISCLOSE,
+    )
+
+
+def test_the_list_costs_the_same_queries_for_one_request_or_many(world: World, django_assert_num_queries: Any) -> None:
+    case = world.case(person=world.person(nhs_number=NHS))
+    _answered(world, case)
+    client = api_client(world.officer)
+    client.get(URL)  # warm the session and content-type caches
+    with django_assert_num_queries(LIST_QUERIES):
+        client.get(URL)
+    _answered(world, case)
+    _answered(world, case)
+    with django_assert_num_queries(LIST_QUERIES):
+        response = client.get(URL)
+    assert len(response.json()["results"]) == 3
+    assert all(row["record"]["id"] == str(case.pk) for row in response.json()["results"])

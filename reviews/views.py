@@ -429,6 +429,9 @@ def item(request: HttpRequest, pk: Any) -> HttpResponse:
             "evidence_form": f.EvidenceForm(),
             "return_form": f.ReturnForm(),
             "theme_form": f.LinkThemeForm(themes=_theme_choices(user)) if _is_unit_of(user, review) else None,
+            "cancel_form": f.CancelForm()
+            if _is_unit_of(user, review) and action.status not in (ActionStatus.VERIFIED, ActionStatus.CANCELLED)
+            else None,
             "themes": action.themes.all(),
         },
     )
@@ -444,6 +447,8 @@ def _item_post(request: HttpRequest, pk: Any, kind: str) -> HttpResponse:
         form = f.EvidenceForm(request.POST, request.FILES)
     elif kind == "return":
         form = f.ReturnForm(request.POST)
+    elif kind == "cancel":
+        form = f.CancelForm(request.POST)
     else:
         form = None
     if form is None or form.is_valid():
@@ -465,6 +470,9 @@ def _item_post(request: HttpRequest, pk: Any, kind: str) -> HttpResponse:
             elif kind == "return":
                 services.review_action_reopen(action=action, by=user, reason=form.cleaned_data["reason"])
                 message = "Evidence returned to the owner."
+            elif kind == "cancel":
+                services.review_action_cancel(action=action, by=user, reason=form.cleaned_data["reason"])
+                message = "Item cancelled."
             else:
                 services.review_action_verify(action=action, by=user)
                 message = "Evidence verified: the item is complete (blue)."
@@ -498,6 +506,11 @@ def item_verify(request: HttpRequest, pk: Any) -> HttpResponse:
 @require_POST
 def item_return(request: HttpRequest, pk: Any) -> HttpResponse:
     return _item_post(request, pk, "return")
+
+
+@require_POST
+def item_cancel(request: HttpRequest, pk: Any) -> HttpResponse:
+    return _item_post(request, pk, "cancel")
 
 
 # --- learning ------------------------------------------------------------------------------------------------

@@ -187,3 +187,12 @@ def test_the_review_page_keeps_drafts_and_other_chronologies_from_agencies_befor
     assert agency_page.count(b"reviews/chronologies/") == 1
     board_page = signed_in(b.reviewer).get(url).content
     assert b"DRAFT-FINDINGS" in board_page and board_page.count(b"reviews/chronologies/") == 2
+
+
+def test_the_unit_cancels_an_item_on_its_page(b: Board) -> None:
+    item = b.item(b.recommendation(b.published()))
+    unit = signed_in(b.manager_sab)
+    assert b"Cancel the item" in unit.get(reverse("reviews:action", args=[item.pk])).content
+    assert unit.post(reverse("reviews:action-cancel", args=[item.pk]), {"reason": ""}).status_code == 400
+    assert unit.post(reverse("reviews:action-cancel", args=[item.pk]), {"reason": "Superseded."}).status_code == 302
+    assert signed_in(b.lead).post(reverse("reviews:action-cancel", args=[item.pk]), {"reason": "x"}).status_code == 403

@@ -388,6 +388,21 @@ class ReviewActionVerify(ApiView):
         return _item_body(services.review_action_verify(action=item, by=_user(request)))
 
 
+class ReviewActionCancel(ApiView):
+    @extend_schema(
+        request=s.CancelSerializer,
+        responses=s.ReviewActionSerializer,
+        summary="Cancel an item with the reason (the SAB business unit)",
+    )
+    def post(self, request: Request, pk: str) -> Response:
+        item = _item(request, pk)
+        body = s.CancelSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return _item_body(
+            services.review_action_cancel(action=item, by=_user(request), reason=body.validated_data["reason"])
+        )
+
+
 # --- learning events -----------------------------------------------------------------------------------------
 
 

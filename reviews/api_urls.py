@@ -19,6 +19,7 @@ urlpatterns = [
     path("review-actions/<uuid:pk>/", api.ReviewActionDetail.as_view(), name="review-action-detail"),
     path("review-actions/<uuid:pk>/evidence/", api.ReviewActionEvidence.as_view(), name="review-action-evidence"),
     path("review-actions/<uuid:pk>/verify/", api.ReviewActionVerify.as_view(), name="review-action-verify"),
+    path("review-actions/<uuid:pk>/cancel/", api.ReviewActionCancel.as_view(), name="review-action-cancel"),
     path("learning-events/", api.LearningEventListCreate.as_view(), name="learning-event-list"),
     path("learning-events/<uuid:pk>/", api.LearningEventDetail.as_view(), name="learning-event-detail"),
 ]

@@ -229,3 +229,11 @@ class LinkThemeForm(forms.Form):
         field = self.fields["theme"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [("", "Choose…"), *themes]
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the item cancelled?",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Give the reason for cancelling the item"},
+    )

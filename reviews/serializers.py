@@ -235,6 +235,10 @@ class EvidenceSerializer(serializers.Serializer[Any]):
     files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
 
+class CancelSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField()
+
+
 class AttendanceSerializer(serializers.Serializer[Any]):
     agency = serializers.CharField(source="agency.name", read_only=True)
     agency_id = serializers.UUIDField()

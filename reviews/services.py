@@ -679,6 +679,27 @@ def review_action_reopen(*, action: ReviewAction, by: User, reason: str) -> Revi
     return action
 
 
+@transaction.atomic
+def review_action_cancel(*, action: ReviewAction, by: User, reason: str) -> ReviewAction:
+    """The business unit cancels an item (superseded or no longer needed), with the reason; its clock stops."""
+    if not _is_unit(by, action.recommendation.review):
+        raise ActionForbidden("Only the SAB business unit can cancel an action-plan item.")
+    if action.status in (ActionStatus.VERIFIED, ActionStatus.CANCELLED):
+        raise TransitionNotAllowed("A verified or cancelled item cannot be cancelled.")
+    if not reason.strip():
+        raise InvalidInput.field("reason", "Give the reason for cancelling the item")
+    ReviewAction.objects.filter(pk=action.pk).update(
+        status=ActionStatus.CANCELLED,
+        cancelled_reason=reason.strip(),
+        last_update_at=timezone.now(),
+        version=F("version") + 1,
+    )
+    clocks.cancel_clock(subject=action, kind=ACTION_DUE, reason=reason.strip(), by=by)
+    ActionUpdate.objects.create(action=action, note=f"Cancelled: {reason.strip()}", by=by)
+    action.refresh_from_db()
+    return action
+
+
 # --- improvement themes and learning events ------------------------------------------------------------------
 
 

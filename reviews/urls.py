@@ -25,4 +25,5 @@ urlpatterns = [
     path("reviews/actions/<uuid:pk>/verify/", views.item_verify, name="action-verify"),
     path("reviews/actions/<uuid:pk>/return/", views.item_return, name="action-return"),
     path("reviews/actions/<uuid:pk>/theme/", views.item_theme, name="action-theme"),
+    path("reviews/actions/<uuid:pk>/cancel/", views.item_cancel, name="action-cancel"),
 ]

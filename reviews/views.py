@@ -26,6 +26,7 @@ from reviews.models import (
     ReviewAction,
     ReviewStatus,
 )
+from safeguarding import registry
 from safeguarding.accounts.models import User
 from safeguarding.actions.models import ActionStatus
 from safeguarding.attachments.models import Attachment
@@ -133,6 +134,7 @@ def detail(request: HttpRequest, pk: Any) -> HttpResponse:
             "board": board,
             "is_unit": is_unit,
             "is_reviewer": review.reviewer_id == user.pk,
+            "case_visible": review.case is not None and registry.is_visible(review.case, user=user),
             "timeline": review.timeline.select_related("by") if board else review.timeline.none(),
             "chronologies": chronologies,
             "recommendations": [(r, by_rec.get(r.pk, [])) for r in recommendations],
@@ -427,6 +429,9 @@ def item(request: HttpRequest, pk: Any) -> HttpResponse:
             "evidence_form": f.EvidenceForm(),
             "return_form": f.ReturnForm(),
             "theme_form": f.LinkThemeForm(themes=_theme_choices(user)) if _is_unit_of(user, review) else None,
+            "cancel_form": f.CancelForm()
+            if _is_unit_of(user, review) and action.status not in (ActionStatus.VERIFIED, ActionStatus.CANCELLED)
+            else None,
             "themes": action.themes.all(),
         },
     )
@@ -442,6 +447,8 @@ def _item_post(request: HttpRequest, pk: Any, kind: str) -> HttpResponse:
         form = f.EvidenceForm(request.POST, request.FILES)
     elif kind == "return":
         form = f.ReturnForm(request.POST)
+    elif kind == "cancel":
+        form = f.CancelForm(request.POST)
     else:
         form = None
     if form is None or form.is_valid():
@@ -463,6 +470,9 @@ def _item_post(request: HttpRequest, pk: Any, kind: str) -> HttpResponse:
             elif kind == "return":
                 services.review_action_reopen(action=action, by=user, reason=form.cleaned_data["reason"])
                 message = "Evidence returned to the owner."
+            elif kind == "cancel":
+                services.review_action_cancel(action=action, by=user, reason=form.cleaned_data["reason"])
+                message = "Item cancelled."
             else:
                 services.review_action_verify(action=action, by=user)
                 message = "Evidence verified: the item is complete (blue)."
@@ -496,6 +506,11 @@ def item_verify(request: HttpRequest, pk: Any) -> HttpResponse:
 @require_POST
 def item_return(request: HttpRequest, pk: Any) -> HttpResponse:
     return _item_post(request, pk, "return")
+
+
+@require_POST
+def item_cancel(request: HttpRequest, pk: Any) -> HttpResponse:
+    return _item_post(request, pk, "cancel")
 
 
 # --- learning ------------------------------------------------------------------------------------------------

@@ -363,6 +363,8 @@ SPECTACULAR_SETTINGS = {
         "SarBasisEnum": "reviews.models.Basis",
         "DeadlineBasisEnum": "escalation.models.Basis",
         "SarDecisionEnum": "reviews.models.Decision",
+        "LearningEventFormatEnum": "reviews.models.EventFormat",
+        "ExportFormatEnum": "safeguarding.sharing.models.ExportFormat",
         "LawfulBasisArt6Enum": "safeguarding.sharing.codes.LawfulBasisArt6",
         "RequestOutcomeEnum": "safeguarding.sharing.models.RequestOutcome",
         "BreakGlassVerdictEnum": "safeguarding.sharing.models.BreakGlassVerdict",

@@ -202,3 +202,11 @@ def test_learning_events_through_the_api(b: Board) -> None:
     listed = api_client(b.officer).get("/api/v1/learning-events/").json()["results"]
     assert [e["title"] for e in listed] == ["7-minute briefing: Adult D"]
     assert api_client(b.commissioner).get(f"/api/v1/learning-events/{created.json()['id']}/").status_code == 404
+
+
+def test_the_unit_cancels_an_item_through_the_api(b: Board) -> None:
+    item = b.item(b.recommendation(b.published()))
+    url = f"/api/v1/review-actions/{item.pk}/cancel/"
+    assert api_client(b.lead).post(url, {"reason": "x"}, format="json").status_code == 403
+    done = api_client(b.manager_sab).post(url, {"reason": "Superseded."}, format="json")
+    assert done.status_code == 200 and done.json()["rag"] == "none"

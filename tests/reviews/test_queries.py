@@ -82,3 +82,9 @@ def test_the_api_is_in_the_schema(b: Board) -> None:
 
 
 PINNED_ACTION_LIST = 14
+
+
+def test_the_schema_generates_without_warnings(tmp_path: Any) -> None:
+    from django.core.management import call_command
+
+    call_command("spectacular", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))

@@ -287,3 +287,16 @@ def test_a_chronology_answered_or_refused_through_the_information_request_follow
         ChronologyStatus.RECEIVED,
         "12 Feb: CPN visit, no answer.",
     )
+
+
+def test_the_unit_cancels_an_item_with_a_reason_and_its_clock_stops(b: Board) -> None:
+    item = b.item(b.recommendation(b.published()))
+    with pytest.raises(ActionForbidden):
+        services.review_action_cancel(action=item, by=b.lead, reason="Not needed")
+    with pytest.raises(InvalidInput):
+        services.review_action_cancel(action=item, by=b.manager_sab, reason=" ")
+    cancelled = services.review_action_cancel(action=item, by=b.manager_sab, reason="Superseded by R2.")
+    assert (cancelled.status, cancelled.cancelled_reason) == (ActionStatus.CANCELLED, "Superseded by R2.")
+    assert not open_deadlines_for(cancelled, "action_due").exists()
+    with pytest.raises(TransitionNotAllowed):
+        services.review_action_cancel(action=cancelled, by=b.manager_sab, reason="again")

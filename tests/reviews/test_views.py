@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from reviews import services
 from reviews.models import ReviewStatus
 from safeguarding.actions.models import ActionStatus
 from tests.helpers import signed_in
@@ -175,3 +176,23 @@ def test_the_unit_records_a_theme_and_links_an_item_to_it(b: Board) -> None:
         == 403
     )
     assert signed_in(b.lead).post(reverse("reviews:learning"), {"form": "theme", "title": "x"}).status_code == 403
+
+
+def test_the_review_page_keeps_drafts_and_other_chronologies_from_agencies_before_publication(b: Board) -> None:
+    review = b.in_review()
+    services.review_update(review=review, by=b.reviewer, draft_report="DRAFT-FINDINGS")
+    url = reverse("reviews:detail", args=[review.pk])
+    agency_page = signed_in(b.la_practitioner).get(url).content
+    assert b"DRAFT-FINDINGS" not in agency_page and b"Adult D" not in agency_page
+    assert agency_page.count(b"reviews/chronologies/") == 1
+    board_page = signed_in(b.reviewer).get(url).content
+    assert b"DRAFT-FINDINGS" in board_page and board_page.count(b"reviews/chronologies/") == 2
+
+
+def test_the_unit_cancels_an_item_on_its_page(b: Board) -> None:
+    item = b.item(b.recommendation(b.published()))
+    unit = signed_in(b.manager_sab)
+    assert b"Cancel the item" in unit.get(reverse("reviews:action", args=[item.pk])).content
+    assert unit.post(reverse("reviews:action-cancel", args=[item.pk]), {"reason": ""}).status_code == 400
+    assert unit.post(reverse("reviews:action-cancel", args=[item.pk]), {"reason": "Superseded."}).status_code == 302
+    assert signed_in(b.lead).post(reverse("reviews:action-cancel", args=[item.pk]), {"reason": "x"}).status_code == 403

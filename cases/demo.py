@@ -52,12 +52,42 @@ def _concern(days_ago: int, **overrides: Any) -> dict[str, Any]:
     return base
 
 
+def _share_with_la(case: Case) -> None:
+    """The concern went to the local authority with the whole record for its s42 triage (the referrals capability
+    records this decision when it sends an s42 concern; the demo's older cases predate it)."""
+    from safeguarding.accounts.models import User
+    from safeguarding.sharing import services as sharing
+
+    council = demo_agency("council")
+    if case.owning_agency_id == council.pk:
+        return
+    staff = User.objects.filter(membership__agency_id=case.owning_agency_id, is_active=True).order_by("email")
+    decider = next((u for u in staff if sharing.may_decide(u, case.owning_agency_id)), None)
+    if decider is None:
+        return
+    sharing.share_record(
+        obj=case,
+        decided_by=decider,
+        recipient_agency=council,
+        purpose="s42_enquiry",
+        scope="full",
+        data_items=["identity", "concern", "risk"],
+        lawful_basis_art6="6_1_e_public_task",
+        consent_status="given",
+        rationale="The local authority needs the whole record to decide whether a section 42 enquiry is needed.",
+        adult_informed=True,
+        source="demo",
+        source_id=str(case.pk),
+    )
+
+
 def _decide(case: Case, decision: str, **extra: Any) -> None:
     lucy = demo_user("lucy.brown@council.demo")
     concern = case.concerns.filter(decision="").first()
     if concern is None:
         return
     yes = decision == LaDecision.S42
+    _share_with_la(case)
     services.record_la_decision(
         concern=concern,
         by=lucy,

@@ -7,3 +7,8 @@ class ReferralsConfig(AppConfig):
     name = "referrals"
     verbose_name = "Referrals"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from referrals import wiring
+
+        wiring.register()

@@ -353,6 +353,11 @@ SPECTACULAR_SETTINGS = {
         "ActionStatusEnum": "safeguarding.actions.models.ActionStatus",
         "DeadlineStatusEnum": "escalation.models.DeadlineStatus",
         "DisagreementStatusEnum": "escalation.disagreements.models.DisagreementStatus",
+        "DisagreementCategoryEnum": "escalation.disagreements.models.Category",
+        "ReferralKindEnum": "referrals.codes.Kind",
+        "ReferralStateEnum": "referrals.codes.State",
+        "MappaCategoryEnum": "referrals.codes.MappaCategory",
+        "MappaLevelEnum": "referrals.codes.MappaLevel",
     },
     "DISABLE_ERRORS_AND_WARNINGS": True,
 }

@@ -10,6 +10,7 @@ from cases.services.lifecycle import (
     case_update,
     clean_concern,
     concern_log,
+    concern_received_by_la,
     record_la_decision,
 )
 from cases.services.people import person_create, person_merge, person_merge_undo, person_update
@@ -40,6 +41,7 @@ __all__ = [
     "chronology_add_automatic",
     "clean_concern",
     "concern_log",
+    "concern_received_by_la",
     "dash_record",
     "enquiry_cease",
     "enquiry_conclude",

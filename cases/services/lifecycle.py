@@ -376,6 +376,21 @@ def _require_enquiry_rights(case: Case, by: User) -> None:
 
 
 @transaction.atomic
+def concern_received_by_la(*, concern: Concern, at: datetime, by: User) -> Concern:
+    """Record when the local authority received ``concern`` (the LA clock starts at receipt, domain §4). Called by
+    the referrals capability when an s42 referral is sent; the first receipt stands (idempotent)."""
+    concern = Concern.objects.select_for_update().select_related("case").get(pk=concern.pk)
+    if concern.case.owning_agency_id != acting_agency(by).pk:
+        raise ActionForbidden("Only the agency that owns the case can send its concern to the local authority.")
+    if concern.decided:
+        raise TransitionNotAllowed("The local authority has already decided on this concern.")
+    if concern.received_by_la_at is None:
+        Concern.objects.filter(pk=concern.pk).update(received_by_la_at=at)
+        concern.refresh_from_db()
+    return concern
+
+
+@transaction.atomic
 def record_la_decision(
     *,
     concern: Concern,

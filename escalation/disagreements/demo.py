@@ -47,9 +47,7 @@ def seed() -> None:
         resolution_sought="A strategy meeting within five working days.",
         immediate_risk=False,
     )
+    services.disagreement_escalate(disagreement=second, by=priya, reason="Not agreed between the practitioners.")
     services.disagreement_escalate(
-        disagreement=second, by=demo_user("tom.reed@trust.demo"), reason="Not agreed between managers."
-    )
-    services.disagreement_escalate(
-        disagreement=second, by=demo_user("asha.okafor@trust.demo"), reason="Managers could not agree; leads to decide."
+        disagreement=second, by=demo_user("tom.reed@trust.demo"), reason="Managers could not agree; leads to decide."
     )

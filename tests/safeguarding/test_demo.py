@@ -24,3 +24,10 @@ def test_seed_demo_twice_gives_the_same_notifications_some_needing_acknowledgeme
     assert mine.filter(requires_ack=False).exists()
     assert not Notification.objects.filter(emailed_at__isnull=False).exists()
     assert all("Asha" not in n.title for n in mine)
+
+
+def test_seed_demo_builds_the_disagreements_on_the_shared_cases() -> None:
+    from escalation.disagreements.models import Disagreement
+
+    call_command("seed_demo", "--quiet", stdout=StringIO())
+    assert sorted(Disagreement.objects.values_list("stage", flat=True)) == [1, 3]

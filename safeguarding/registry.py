@@ -63,6 +63,8 @@ class WorkItem:
 class ActionKind:
     model: type[models.Model]
     label: str
+    # Who may verify a completed action of this kind (default: a manager or lead of the owning agency).
+    may_verify: Callable[[Any, User], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -231,8 +233,10 @@ def open_work_for(user: User) -> list[WorkItem]:
 # --- tracked action kinds -------------------------------------------------------------------------------------
 
 
-def register_action_kind(model: type[models.Model], *, label: str) -> None:
-    _registries.action_kinds[model] = ActionKind(model, label)
+def register_action_kind(
+    model: type[models.Model], *, label: str, may_verify: Callable[[Any, User], bool] | None = None
+) -> None:
+    _registries.action_kinds[model] = ActionKind(model, label, may_verify)
 
 
 def action_kinds() -> list[ActionKind]:

@@ -7,6 +7,7 @@ from importlib.util import find_spec
 
 from django.urls import URLPattern, URLResolver, include, path
 
+from safeguarding.actions import api as actions
 from safeguarding.api import views
 from safeguarding.attachments import api as attachments
 from safeguarding.notifications import api as notifications
@@ -24,6 +25,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="notification-acknowledge",
     ),
     path("attachments/", attachments.AttachmentCreate.as_view(), name="attachment-create"),
+    path("actions/", actions.ActionList.as_view(), name="action-list"),
+    path("actions/<uuid:pk>/", actions.ActionDetail.as_view(), name="action-detail"),
+    path("actions/<uuid:pk>/complete/", actions.ActionComplete.as_view(), name="action-complete"),
+    path("actions/<uuid:pk>/verify/", actions.ActionVerify.as_view(), name="action-verify"),
     path("attachments/<uuid:pk>/download/", attachments.AttachmentDownload.as_view(), name="attachment-download"),
 ]
 

@@ -1,0 +1,191 @@
+"""Tracked actions API across every registered kind (plan, meeting and review actions): the list of every action the
+caller can see (each kind read through its own visibility rule; `?mine=1` narrows to the caller's and their agency's),
+completion with evidence, and verification. Invisible actions answer 404."""
+
+from __future__ import annotations
+
+import base64
+from datetime import date
+from typing import Any
+
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from safeguarding import registry
+from safeguarding.accounts.models import User
+from safeguarding.actions.models import Action, ActionStatus
+from safeguarding.actions.services import action_complete, action_verify
+from safeguarding.api.base import ApiView
+from safeguarding.audit.services import record_access, record_denied
+from safeguarding.organisations.selectors import agency_of
+from safeguarding.roles import MANAGER_ROLES
+
+PAGE = 50
+
+
+class TrackedActionSerializer(serializers.Serializer[Any]):
+    id = serializers.UUIDField()
+    kind = serializers.SerializerMethodField()
+    kind_label = serializers.SerializerMethodField()
+    description = serializers.CharField()
+    owner_agency_id = serializers.UUIDField()
+    owner_agency = serializers.CharField(source="owner_agency.name")
+    owner_person = serializers.CharField(source="owner_person.full_name", default=None)
+    due_date = serializers.DateField(allow_null=True)
+    status = serializers.CharField()
+    overdue = serializers.SerializerMethodField()
+    evidence_notes = serializers.CharField()
+    completed_at = serializers.DateTimeField(allow_null=True)
+    verified_at = serializers.DateTimeField(allow_null=True)
+    url = serializers.SerializerMethodField()
+
+    def get_kind(self, obj: Action) -> str:
+        return obj._meta.label_lower
+
+    def get_kind_label(self, obj: Action) -> str:
+        kind = next((k for k in registry.action_kinds() if k.model is type(obj)), None)
+        return kind.label if kind else ""
+
+    def get_overdue(self, obj: Action) -> bool:
+        return obj.is_overdue()
+
+    def get_url(self, obj: Action) -> str | None:
+        return registry.object_url(obj)
+
+
+class CompleteInput(serializers.Serializer[Any]):
+    evidence_notes = serializers.CharField(allow_blank=True)
+
+
+class TrackedActionPage(serializers.Serializer[Any]):
+    next = serializers.CharField(allow_null=True)
+    previous = serializers.CharField(allow_null=True)
+    results = TrackedActionSerializer(many=True)
+
+
+def _user(request: Request) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def visible_actions(*, user: User, mine: bool = False, status: str = "") -> list[Action]:
+    """Every tracked action ``user`` can see, of every kind; overdue (earliest due) first, undated last."""
+    agency = agency_of(user)
+    rows: list[Action] = []
+    for kind in registry.action_kinds():
+        qs = registry.visible(kind.model, user=user).select_related("owner_agency", "owner_person")
+        if mine:
+            from django.db.models import Q
+
+            condition = Q(owner_person=user) | (Q(owner_agency=agency) if agency is not None else Q(pk__in=[]))
+            qs = qs.filter(condition)
+        if status in ActionStatus.values:
+            qs = qs.filter(status=status)
+        rows.extend(qs)
+    rows.sort(key=lambda a: (a.due_date is None, a.due_date or date.max, a.created_at, str(a.pk)))
+    return rows
+
+
+def get_visible_action(*, user: User, pk: Any, route: str) -> Action:
+    for kind in registry.action_kinds():
+        found = registry.visible(kind.model, user=user).filter(pk=pk).first()
+        if found is not None:
+            record_access(user=user, objects_or_ids=found, route=route)
+            return found
+    record_denied(user=user, object_type="actions", object_id=pk, route=route)
+    raise Http404("Not found")
+
+
+def _may_verify(action: Action, user: User) -> bool:
+    kind = next((k for k in registry.action_kinds() if k.model is type(action)), None)
+    if kind is not None and kind.may_verify is not None:
+        return bool(kind.may_verify(action, user))
+    agency = agency_of(user)
+    return bool(agency is not None and agency.pk == action.owner_agency_id and user.has_role(*MANAGER_ROLES))
+
+
+def _cursor(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"o:{offset}".encode()).decode()
+
+
+def _offset(cursor: str | None) -> int:
+    if not cursor:
+        return 0
+    try:
+        kind, value = base64.urlsafe_b64decode(cursor.encode()).decode().split(":", 1)
+        return max(int(value), 0) if kind == "o" else 0
+    except ValueError:
+        return 0
+
+
+class ActionList(ApiView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("mine", str, description="1: only actions you or your agency own"),
+            OpenApiParameter("status", str, description="open, in_progress, completed, verified or cancelled"),
+            OpenApiParameter("cursor", str, description="The page cursor from next or previous"),
+        ],
+        responses=TrackedActionPage,
+        summary="Every tracked action you can see (plan, meeting and review actions), earliest due first",
+    )
+    def get(self, request: Request) -> Response:
+        user = _user(request)
+        rows = visible_actions(
+            user=user, mine=request.query_params.get("mine") == "1", status=request.query_params.get("status", "")
+        )
+        offset = _offset(request.query_params.get("cursor"))
+        page = rows[offset : offset + PAGE]
+        record_access(
+            user=user,
+            objects_or_ids=page,
+            object_type=",".join(sorted({a._meta.label_lower for a in page}))[:100] or "actions",
+            route="api:action-list",
+        )
+
+        def link(at: int) -> str:
+            params = request.query_params.copy()
+            params["cursor"] = _cursor(at)
+            return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+
+        return Response(
+            {
+                "next": link(offset + PAGE) if offset + PAGE < len(rows) else None,
+                "previous": link(max(offset - PAGE, 0)) if offset > 0 else None,
+                "results": TrackedActionSerializer(page, many=True).data,
+            }
+        )
+
+
+class ActionDetail(ApiView):
+    @extend_schema(responses=TrackedActionSerializer, summary="A tracked action you can see")
+    def get(self, request: Request, pk: str) -> Response:
+        action = get_visible_action(user=_user(request), pk=pk, route="api:action-detail")
+        return Response(TrackedActionSerializer(action).data)
+
+
+class ActionComplete(ApiView):
+    @extend_schema(
+        request=CompleteInput,
+        responses=TrackedActionSerializer,
+        summary="Complete an action with evidence (its owner or owning agency)",
+    )
+    def post(self, request: Request, pk: str) -> Response:
+        action = get_visible_action(user=_user(request), pk=pk, route="api:action-complete")
+        body = CompleteInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        done = action_complete(action=action, by=_user(request), evidence_notes=body.validated_data["evidence_notes"])
+        return Response(TrackedActionSerializer(done).data)
+
+
+class ActionVerify(ApiView):
+    @extend_schema(
+        request=None,
+        responses=TrackedActionSerializer,
+        summary="Verify a completed action (someone other than the completer, as its kind decides)",
+    )
+    def post(self, request: Request, pk: str) -> Response:
+        action = get_visible_action(user=_user(request), pk=pk, route="api:action-verify")
+        verified = action_verify(action=action, by=_user(request), may_verify=_may_verify)
+        return Response(TrackedActionSerializer(verified).data)

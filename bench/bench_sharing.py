@@ -135,7 +135,7 @@ INSERT INTO cases_case (id, reference, owning_agency_id, area_id, adult_id, stat
 SELECT md5('case' || n)::uuid, 'SG-2026-' || lpad(n::text, 7, '0'), md5('agency' || (n % ({agencies} - 1)))::uuid,
     md5('area')::uuid, md5('person' || n)::uuid, CASE WHEN n % 7 = 0 THEN 'closed' ELSE 'raised' END, '', '',
     'medium', '', '', false, false, '', 'none', '', '', '', now() - (n % 700) * interval '1 day',
-    now() - ((n * 7919) % 1000000) * interval '1 minute', md5('user' || (n % ({users}))::text)::uuid, 1
+    now() - ((n::bigint * 7919) % 1000000) * interval '1 minute', md5('user' || (n % ({users}))::text)::uuid, 1
 FROM generate_series(0, {cases} - 1) n;
 SELECT setval('cases_case_reference_seq', {cases} + 1);
 -- Decisions: case n shared with agency (n * 31 + 7) % (agencies - 1), skipping the owner; the last (sparse) agency
@@ -145,10 +145,10 @@ INSERT INTO safeguarding_sharingdecision (id, subject_type_id, subject_id, owner
     lawful_basis_art6, condition_art9, dpa_sch1_condition, consent_status, override_reason, override_detail,
     common_law_justification, rationale, decided_by_id, decided_at, adult_informed, adult_not_informed_reason,
     expires_at, revoked_reason, source, source_id, created_at)
-SELECT md5('decision' || n)::uuid, {case_type}, md5('case' || ((n * 104729) % {cases}))::uuid,
-    md5('agency' || (((n * 104729) % {cases}) % ({agencies} - 1)))::uuid, 'disclose',
+SELECT md5('decision' || n)::uuid, {case_type}, md5('case' || ((n::bigint * 104729) % {cases}))::uuid,
+    md5('agency' || (((n::bigint * 104729) % {cases}) % ({agencies} - 1)))::uuid, 'disclose',
     CASE WHEN n < 40 THEN md5('agency' || ({agencies} - 1))::uuid
-         ELSE md5('agency' || ((((n * 104729) % {cases}) % ({agencies} - 1) + 1 + n % ({agencies} - 2))
+         ELSE md5('agency' || ((((n::bigint * 104729) % {cases}) % ({agencies} - 1) + 1 + n % ({agencies} - 2))
                                % ({agencies} - 1)))::uuid END,
     'individual_care', '', 'full', ARRAY['identity'], '', '{{}}', '6_1_e_public_task', '', '', 'given', '', '', '',
     'Bench sharing decision rationale text', md5('user0')::uuid, now(), true, '', now() + interval '180 days', '',

@@ -34,3 +34,17 @@ urlpatterns += [
     ),
     path("cases/<uuid:pk>/visibility/", api_sharing.CaseVisibility.as_view(), name="case-visibility"),
 ]
+
+from cases import api_access, api_break_glass, api_exports  # noqa: E402
+
+urlpatterns += [
+    path("cases/<uuid:pk>/break-glass/", api_break_glass.CaseBreakGlass.as_view(), name="case-break-glass"),
+    path("cases/<uuid:pk>/access-log/", api_access.CaseAccessLog.as_view(), name="case-access-log"),
+    path("cases/<uuid:pk>/exports/", api_exports.CaseExports.as_view(), name="case-exports"),
+    path("cases/<uuid:pk>/exports/<uuid:export_id>/", api_exports.CaseExportDetail.as_view(), name="case-export"),
+    path(
+        "cases/<uuid:pk>/exports/<uuid:export_id>/download/",
+        api_exports.CaseExportDownload.as_view(),
+        name="case-export-download",
+    ),
+]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases.views import case_page, journey, lists, sharing, work
+from cases.views import access, break_glass, case_page, journey, lists, sharing, work
 
 app_name = "cases"
 
@@ -24,4 +24,6 @@ urlpatterns = [
     path("cases/<uuid:pk>/plans/<uuid:plan_id>/actions/new/", work.plan_action_new, name="plan-action-new"),
     path("cases/<uuid:pk>/share/", sharing.share, name="share"),
     path("cases/<uuid:pk>/sharing/<uuid:decision_id>/revoke/", sharing.revoke, name="revoke"),
+    path("cases/<uuid:pk>/break-glass/", break_glass.break_glass, name="break-glass"),
+    path("cases/<uuid:pk>/access-log/", access.access_log, name="access-log"),
 ]

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 
 from safeguarding import registry
 from safeguarding.accounts.models import User
+from safeguarding.organisations.models import RESTRICTED_AGENCY_TYPES
 from safeguarding.roles import CASE_WORKING_ROLES
 from safeguarding.sharing.codes import Direction, Purpose, Scope
 from safeguarding.sharing.models import SharingDecision
@@ -54,7 +55,7 @@ def _on_shared(case: Case, decision: SharingDecision) -> None:
 
 
 def register() -> None:
-    from cases import clocks, selectors
+    from cases import clocks, exports, selectors
     from cases.models import (
         CapacityAssessment,
         Case,
@@ -118,6 +119,11 @@ def register() -> None:
                 pk=assessment_id, outcome="lacks_capacity"
             ).exists(),
             on_shared=_on_shared,
+            find_by_nhs_number=lambda nhs: Case.objects.filter(adult__nhs_number=nhs),
+            export_payload=exports.export_payload,
+            break_glass_excluded=lambda qs: qs.filter(owning_agency__restricted=False).exclude(
+                owning_agency__agency_type__in=RESTRICTED_AGENCY_TYPES
+            ),
         )
     )
     registry.register_leaver_work("cases", _leaver_cases)

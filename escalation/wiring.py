@@ -57,6 +57,8 @@ def register() -> None:
     register_kind(ACTION_DUE, label="Action due", policy_key="default_action_due")
     register_action_listener(_on_action_change)
     _register_disagreements()
+    _register_information_requests()
+    _register_agreement_reviews()
 
 
 def _register_disagreements() -> None:
@@ -107,3 +109,86 @@ def _register_disagreements() -> None:
     from escalation.disagreements import demo
 
     registry.register_demo_step("disagreements", demo.seed, order=60)
+
+
+INFORMATION_REQUEST = "information_request"
+
+
+def _on_information_request(request: Any, event: str) -> Any:
+    """The holder answers within the policy timescale; overdue requests climb the standard ladder."""
+    from escalation import services
+
+    if event == "created":
+        deadline = services.start_clock(
+            subject=request,
+            kind=INFORMATION_REQUEST,
+            policy_key="information_request_response",
+            start=request.created_at,
+            holder_agency=request.holder_agency,
+            area=request.area,
+            due_at=request.due_at,
+        )
+        return deadline.due_at
+    if event == "responded":
+        services.meet_clock(subject=request, kind=INFORMATION_REQUEST, by=request.responded_by)
+    elif event == "withdrawn":
+        services.cancel_clock(subject=request, kind=INFORMATION_REQUEST, reason="Request withdrawn")
+    return None
+
+
+def _register_information_requests() -> None:
+    from escalation.kinds import register_kind
+    from safeguarding.sharing.requests import register_request_listener
+
+    register_kind(INFORMATION_REQUEST, label="Information request answer", policy_key="information_request_response")
+    register_request_listener(_on_information_request)
+
+
+AGREEMENT_REVIEW = "sharing_agreement_review"
+
+
+def _agreement_review_due(*, deadline: Any, now: Any) -> None:
+    """The reminder: every signatory agency's leads hear that the agreement is due for review."""
+    from safeguarding.notifications.services import notify
+    from safeguarding.organisations.selectors import agency_leads
+
+    agreement = deadline.subject
+    if agreement is None or not agreement.active:
+        return
+    people = [lead for agency in agreement.signatories.all() for lead in agency_leads(agency)]
+    notify(
+        recipients=people,
+        kind="agreement_review",
+        title=f"Sharing agreement {agreement.title!r} is due for review by {agreement.review_date:%d %B %Y}",
+        target=agreement,
+        dedupe_key=f"agreement-review:{agreement.pk}:{agreement.review_date:%Y%m%d}",
+    )
+
+
+def _on_agreement(agreement: Any, event: str) -> None:
+    from escalation import services
+    from safeguarding.sharing.agreements import reminder_due
+
+    if event != "saved":
+        return
+    services.cancel_clock(subject=agreement, kind=AGREEMENT_REVIEW, reason="Agreement saved with a new review date")
+    holder = agreement.signatories.order_by("name").first()
+    if holder is None:
+        return
+    services.start_clock(
+        subject=agreement,
+        kind=AGREEMENT_REVIEW,
+        holder_agency=holder,
+        area=agreement.area,
+        due_at=reminder_due(agreement),
+    )
+
+
+def _register_agreement_reviews() -> None:
+    from escalation.kinds import register_kind
+    from safeguarding.sharing.agreements import register_agreement_listener
+
+    register_kind(
+        AGREEMENT_REVIEW, label="Sharing agreement review reminder", on_breach=_agreement_review_due, ladder=()
+    )
+    register_agreement_listener(_on_agreement)

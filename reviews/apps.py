@@ -7,3 +7,8 @@ class ReviewsConfig(AppConfig):
     name = "reviews"
     verbose_name = "Safeguarding Adult Reviews"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from reviews import wiring
+
+        wiring.register()

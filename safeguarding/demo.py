@@ -243,7 +243,7 @@ USERS = (
         "Sarah Lee",
         "police",
         "Public Protection Unit",
-        (Role.SAFEGUARDING_LEAD, Role.MEETING_CHAIR, Role.DIRECTOR),
+        (Role.SAFEGUARDING_LEAD, Role.MEETING_CHAIR, Role.DIRECTOR, Role.SAR_PANEL_MEMBER),
         None,
         None,
         "Detective inspector",

@@ -25,7 +25,13 @@ from safeguarding.organisations.models import (
     Position,
     Team,
 )
-from safeguarding.sharing.models import SharingAgreement, SharingDecision
+from safeguarding.sharing.models import (
+    BreakGlassAccess,
+    InformationRequest,
+    RecordExport,
+    SharingAgreement,
+    SharingDecision,
+)
 
 __all__ = [
     "AccessChainLink",
@@ -39,8 +45,10 @@ __all__ = [
     "Attachment",
     "AuthEvent",
     "AuthEventType",
+    "BreakGlassAccess",
     "DirectoryEntry",
     "EnrolmentInvite",
+    "InformationRequest",
     "MappaRole",
     "Membership",
     "Nation",
@@ -49,6 +57,7 @@ __all__ = [
     "Position",
     "Priority",
     "ReassignmentItem",
+    "RecordExport",
     "RecoveryCode",
     "SharingAgreement",
     "SharingDecision",

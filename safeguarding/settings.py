@@ -358,6 +358,18 @@ SPECTACULAR_SETTINGS = {
         "ReferralStateEnum": "referrals.codes.State",
         "MappaCategoryEnum": "referrals.codes.MappaCategory",
         "MappaLevelEnum": "referrals.codes.MappaLevel",
+        "ReviewStatusEnum": "reviews.models.ReviewStatus",
+        "ChronologyStatusEnum": "reviews.models.ChronologyStatus",
+        "SarBasisEnum": "reviews.models.Basis",
+        "DeadlineBasisEnum": "escalation.models.Basis",
+        "SarDecisionEnum": "reviews.models.Decision",
+        "LearningEventFormatEnum": "reviews.models.EventFormat",
+        "ExportFormatEnum": "safeguarding.sharing.models.ExportFormat",
+        "LawfulBasisArt6Enum": "safeguarding.sharing.codes.LawfulBasisArt6",
+        "RequestOutcomeEnum": "safeguarding.sharing.models.RequestOutcome",
+        "BreakGlassVerdictEnum": "safeguarding.sharing.models.BreakGlassVerdict",
+        "AccessOutcomeEnum": "safeguarding.audit.models.Outcome",
+        "CapacityOutcomeEnum": "cases.models.enquiries.CapacityOutcome",
     },
     "DISABLE_ERRORS_AND_WARNINGS": True,
 }
@@ -388,10 +400,19 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "beat-heartbeat": {"task": "safeguarding.tasks.beat_heartbeat", "schedule": 30.0},
     "audit-chain": {"task": "safeguarding.tasks.chain_access_log", "schedule": 15.0},
+    "bulk-access": {"task": "safeguarding.tasks.detect_bulk_access", "schedule": 300.0},
     # The clock engine: claim due deadlines and hand them to workers in batches (escalation/engine.py).
     "clock-sweep": {"task": "escalation.tasks.sweep", "schedule": float(env_int("CLOCKS_SWEEP_SECONDS", 60))},
 }
 BEAT_HEARTBEAT_KEY = "sg:beat:heartbeat"
+# Checklist B2: alert an agency's leads when one user opens more than this many case records in an hour.
+BULK_ACCESS_THRESHOLD = env_int("BULK_ACCESS_THRESHOLD", 50)
+# Checklist B1: how long break-glass access lasts, and which roles may use it.
+BREAK_GLASS_MINUTES = env_int("BREAK_GLASS_MINUTES", 60)
+# Checklist B2: an export with more rows than this alerts the requester's agency leads.
+EXPORT_ALERT_ROWS = env_int("EXPORT_ALERT_ROWS", 500)
+# Sharing agreements: remind the signatories this many days before the review date.
+AGREEMENT_REVIEW_REMINDER_DAYS = env_int("AGREEMENT_REVIEW_REMINDER_DAYS", 30)
 # Clock engine: a claimed batch's lease (longer than CELERY_TASK_TIME_LIMIT, so a live task keeps its rows) and
 # the number of deadlines per batch task.
 CLOCKS_LEASE_SECONDS = env_int("CLOCKS_LEASE_SECONDS", 600)

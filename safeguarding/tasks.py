@@ -11,8 +11,16 @@ from django.conf import settings
 # importing them here, so a worker knows every task a service may enqueue.
 from safeguarding.accounts.tasks import send_account_notice
 from safeguarding.notifications.tasks import send_notification_email
+from safeguarding.sharing.tasks import render_export
 
-__all__ = ["beat_heartbeat", "chain_access_log", "send_account_notice", "send_notification_email"]
+__all__ = [
+    "beat_heartbeat",
+    "chain_access_log",
+    "detect_bulk_access",
+    "render_export",
+    "send_account_notice",
+    "send_notification_email",
+]
 
 
 @shared_task(name="safeguarding.tasks.beat_heartbeat", ignore_result=True)
@@ -28,3 +36,11 @@ def chain_access_log() -> int:
     from safeguarding.audit.chain import chain_all
 
     return chain_all()
+
+
+@shared_task(name="safeguarding.tasks.detect_bulk_access", ignore_result=True, acks_late=True)
+def detect_bulk_access() -> int:
+    """Checklist B2: alert agency leads when one user opens more than BULK_ACCESS_THRESHOLD records in an hour."""
+    from safeguarding.audit.views_access import detect_bulk_access as detect
+
+    return detect()

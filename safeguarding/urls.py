@@ -26,6 +26,8 @@ urlpatterns = [
     path("attachments/", include("safeguarding.attachments.urls")),
     path("my-actions/", include("safeguarding.actions.urls")),
     path("reassignments/", include("safeguarding.leavers.urls")),
+    path("", include("safeguarding.sharing.urls")),
+    path("audit/", include("safeguarding.audit.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", api_docs.ApiDocsView.as_view(), name="api-docs"),

@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from safeguarding.actions import api as actions
 from safeguarding.api import views
 from safeguarding.attachments import api as attachments
+from safeguarding.audit import api as audit
 from safeguarding.notifications import api as notifications
 
 app_name = "api"
@@ -30,6 +31,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("actions/<uuid:pk>/complete/", actions.ActionComplete.as_view(), name="action-complete"),
     path("actions/<uuid:pk>/verify/", actions.ActionVerify.as_view(), name="action-verify"),
     path("attachments/<uuid:pk>/download/", attachments.AttachmentDownload.as_view(), name="attachment-download"),
+    path("", include("safeguarding.sharing.api_urls")),
+    path("access-log/", audit.UserAccessLog.as_view(), name="access-log"),
 ]
 
 for app in ("escalation", "cases", "referrals", "meetings", "reviews", "assurance"):

@@ -30,6 +30,13 @@ class Shareable:
     capacity_assessment_belongs: Callable[[Any, Any], bool] | None = None
     # Where to record automatic chronology entries about sharing (the subject's app decides).
     on_shared: Callable[[Any, Any], None] | None = None
+    # The records about a person with this NHS number (all agencies): information requests and break-glass look-ups.
+    find_by_nhs_number: Callable[[str], models.QuerySet[Any]] | None = None
+    # Restricted material never reached by break-glass (cases held by restricted agencies; MAPPA material).
+    break_glass_excluded: Callable[[models.QuerySet[Any]], models.QuerySet[Any]] | None = None
+    # A redacted export's content for a scope: {"title", "reference", "sections": [{"heading", "fields": [[label,
+    # value]…]} or {"heading", "columns": […], "rows": [[…]…]}]}; only what that scope may see.
+    export_payload: Callable[[Any, str], dict[str, Any]] | None = None
 
     def scope_for_codename(self, codename: str) -> str:
         for scope, name in self.codenames.items():
@@ -54,3 +61,15 @@ def shareable_for(model: type[models.Model]) -> Shareable:
 
 def shareables() -> list[Shareable]:
     return list(_shareables.values())
+
+
+_break_glass_exclusions: list[Callable[[models.QuerySet[Any]], models.QuerySet[Any]]] = []
+
+
+def register_break_glass_exclusion(exclude: Callable[[models.QuerySet[Any]], models.QuerySet[Any]]) -> None:
+    """Later capabilities (MAPPA, MARAC) remove their restricted material from break-glass look-ups."""
+    _break_glass_exclusions.append(exclude)
+
+
+def break_glass_exclusions() -> list[Callable[[models.QuerySet[Any]], models.QuerySet[Any]]]:
+    return list(_break_glass_exclusions)

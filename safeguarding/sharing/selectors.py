@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from safeguarding.accounts.models import User
@@ -26,27 +26,44 @@ def _reached(user: User) -> tuple[list[int], bool]:
     return user_group_ids(user), reaches_case_data(user.roles)
 
 
-def grant_visibility_q(
+def granted_ids(
     model: type[models.Model], user: User, *, now: datetime | None = None, min_scope: str = Scope.SUMMARY
-) -> Q:
-    """The grant half of ``model``'s visibility rule: a live group grant for the user's agency or a named grant
-    (of at least ``min_scope``: sub-resources such as the chronology need ``full``)."""
+) -> QuerySet[Any] | None:
+    """The ids of ``model`` rows a live grant gives ``user`` (group grants for the user's agency, named grants), of at
+    least ``min_scope``, as one ``UNION ALL`` subquery; ``None`` when no grant can reach the user.
+
+    An id subquery rather than a correlated ``EXISTS``: "ORDER BY updated_at LIMIT 50" over ``own OR EXISTS(…)`` walks
+    the whole table for a user who sees few records, while ``id IN (own UNION ALL granted)`` reads only their rows.
+    """
     shareable = shareable_for(model)
     now = now or timezone.now()
     groups, named = _reached(user)
-    live: dict[str, Any] = {"content_object": OuterRef("pk"), "expires_at__gt": now}
+    live: dict[str, Any] = {"expires_at__gt": now}
     if min_scope != Scope.SUMMARY:
         live["permission__codename__in"] = [
             codename
             for scope, codename in shareable.codenames.items()
             if SCOPE_ORDER[Scope(scope)] >= SCOPE_ORDER[Scope(min_scope)]
         ]
-    condition = Q(pk__in=[])
+    parts: list[QuerySet[Any]] = []
     if groups:
-        condition |= Q(Exists(shareable.group_grant_model._default_manager.filter(group_id__in=groups, **live)))
+        parts.append(
+            shareable.group_grant_model._default_manager.filter(group_id__in=groups, **live).values("content_object_id")
+        )
     if named:
-        condition |= Q(Exists(shareable.user_grant_model._default_manager.filter(user=user, **live)))
-    return condition
+        parts.append(shareable.user_grant_model._default_manager.filter(user=user, **live).values("content_object_id"))
+    if not parts:
+        return None
+    return parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+
+
+def grant_visibility_q(
+    model: type[models.Model], user: User, *, now: datetime | None = None, min_scope: str = Scope.SUMMARY
+) -> Q:
+    """The grant half of ``model``'s visibility rule: a live group grant for the user's agency or a named grant
+    (of at least ``min_scope``: sub-resources such as the chronology need ``full``)."""
+    ids = granted_ids(model, user, now=now, min_scope=min_scope)
+    return Q(pk__in=ids) if ids is not None else Q(pk__in=[])
 
 
 def _grant_rows(shareable: Shareable, user: User, object_ids: list[Any], now: datetime) -> list[tuple[Any, str]]:

@@ -15,6 +15,11 @@ from tests.helpers import api_client, assert_access_rows
 
 pytestmark = pytest.mark.django_db
 
+# Query budgets (authentication, visibility, rows, scopes, the access-log row); a change here is a design decision.
+LIST_QUERIES = 13
+SEARCH_QUERIES = 14
+DETAIL_QUERIES = 14
+
 CASE_SUBROUTES = ["", "chronology/", "enquiry/", "plans/", "capacity-assessments/", "dash-assessments/"]
 
 
@@ -142,6 +147,32 @@ def test_list_costs_the_same_queries_for_one_and_fifty_rows(world: World) -> Non
         response = client.get("/api/v1/cases/")
     assert len(response.json()["results"]) == 50
     assert len(one) == len(fifty), [q["sql"] for q in fifty.captured_queries]
+
+
+def test_search_costs_the_same_queries_for_one_and_twenty_matches(world: World) -> None:
+    client = api_client(world.practitioner)
+    world.case()
+    client.post("/api/v1/cases/search/", {"text": "alex"}, format="json")  # warm up the session
+    with CaptureQueriesContext(connection) as one:
+        client.post("/api/v1/cases/search/", {"text": "alex"}, format="json")
+    for _ in range(19):
+        world.case()
+    with CaptureQueriesContext(connection) as twenty:
+        response = client.post("/api/v1/cases/search/", {"text": "alex"}, format="json")
+    assert len(response.json()["results"]) == 20
+    assert len(one) == len(twenty), [q["sql"] for q in twenty.captured_queries]
+
+
+def test_list_search_and_detail_query_budgets(world: World, django_assert_num_queries: object) -> None:
+    case = world.case()
+    client = api_client(world.practitioner)
+    client.get("/api/v1/cases/")  # warm up the session
+    with django_assert_num_queries(LIST_QUERIES):  # type: ignore[operator]
+        client.get("/api/v1/cases/")
+    with django_assert_num_queries(SEARCH_QUERIES):  # type: ignore[operator]
+        client.post("/api/v1/cases/search/", {"text": "alex"}, format="json")
+    with django_assert_num_queries(DETAIL_QUERIES):  # type: ignore[operator]
+        client.get(f"/api/v1/cases/{case.pk}/")
 
 
 def test_patch_needs_if_match(world: World) -> None:

@@ -83,6 +83,11 @@ SHARE_BODY = {
     "rationale": "Needed to coordinate support and keep the adult safe.",
 }
 
+LEADS_ONLY = {"owner_practitioner": "403"}
+NO_EXPORT = "00000000-0000-4000-8000-000000000000"
+ALL_404 = dict.fromkeys(RELATIONSHIPS, "404")
+BREAK_GLASS = {name: ("through" if name == "owner_lead" else "403") for name in RELATIONSHIPS}
+
 # Full-scope grantees see the enquiry, plans and so on; writing to them needs the owner (lead agency/LA).
 ROUTES = [
     Route("api:case-detail", "get", case_url(""), "summary", "summary"),
@@ -188,6 +193,45 @@ ROUTES = [
         },
     ),
     Route("api:case-visibility", "get", case_url("visibility/"), "summary", "owner"),
+    # Break-glass: only its roles (the owning agency's safeguarding lead here) get past the role gate, and the case
+    # is already visible to them (409); every other relationship is refused by role (403), whatever it can see.
+    Route(
+        "api:case-break-glass",
+        "post",
+        case_url("break-glass/"),
+        "summary",
+        "owner",
+        lambda c: {
+            "reason_code": "immediate_risk",
+            "reason": "An emergency that cannot wait for the owner.",
+            "otp": "1",
+        },
+        overrides=BREAK_GLASS,
+    ),
+    Route("cases:break-glass", "get", case_url("break-glass/", api=False), "summary", "owner", overrides=BREAK_GLASS),
+    # Who viewed this record: the owning agency's safeguarding leads only.
+    Route("api:case-access-log", "get", case_url("access-log/"), "summary", "owner", overrides=LEADS_ONLY),
+    Route("cases:access-log", "get", case_url("access-log/", api=False), "summary", "owner", overrides=LEADS_ONLY),
+    # Exports: anyone who sees the case may export what their scope allows (202); a job is its requester's alone,
+    # so someone else's (here: no such) export answers 404 on every relationship.
+    Route(
+        "api:case-exports",
+        "post",
+        case_url("exports/"),
+        "summary",
+        "summary",
+        lambda c: {"format": "json", "recipient": "Strategy meeting", "purpose": "Strategy meeting pack"},
+    ),
+    Route("api:case-exports", "get", case_url("exports/"), "summary", "summary"),
+    Route("api:case-export", "get", case_url(f"exports/{NO_EXPORT}/"), "summary", "summary", overrides=ALL_404),
+    Route(
+        "api:case-export-download",
+        "get",
+        case_url(f"exports/{NO_EXPORT}/download/"),
+        "summary",
+        "summary",
+        overrides=ALL_404,
+    ),
     Route("api:person-detail", "get", lambda c: f"/api/v1/people/{c.case.adult_id}/", "summary", "summary"),
     Route(
         "api:person-detail",

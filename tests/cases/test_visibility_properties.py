@@ -2,8 +2,10 @@
 
 Property: in random worlds of agencies, users (with random roles), cases and sharing decisions (some expired,
 some revoked), the ids each user gets from the list API equal the oracle's, and every other case answers 404 on
-detail, chronology and search. A stateful machine then shares, revokes, expires (moving time), deactivates users
-and merges people, comparing every user's visible cases and people with the oracle after each step.
+detail, chronology and search. A stateful machine then shares, revokes, expires (moving time), deactivates users,
+merges people, asks and answers information requests (a disclosure is a decision to the requesting agency) and breaks
+glass (a 60-minute named grant), comparing every user's visible cases, people and information requests with the
+oracle after each step.
 """
 
 from __future__ import annotations
@@ -17,23 +19,41 @@ import pytest
 import time_machine
 from django.db import transaction
 from django.utils import timezone
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 
 from cases import services
+from cases.models import Person
 from cases.selectors import case_list_for_user, person_list_for_user
+from safeguarding.exceptions import InvalidInput
 from safeguarding.organisations.models import AgencyType
 from safeguarding.roles import Role
+from safeguarding.sharing import break_glass
 from safeguarding.sharing import services as sharing
+from safeguarding.sharing.requests import (
+    information_request_create,
+    information_request_respond,
+    information_requests_visible_to,
+)
 from tests.cases.factories import concern_data
-from tests.factories import AgencyFactory, AreaFactory, UserFactory
-from tests.helpers import api_client
+from tests.factories import TEST_TOTP_KEY, AgencyFactory, AreaFactory, UserFactory
+from tests.helpers import api_client, totp_code
 
 pytestmark = pytest.mark.django_db
 
 ROLES = [Role.PRACTITIONER, Role.SAFEGUARDING_LEAD, Role.COMMISSIONER, Role.AUDITOR, Role.AGENCY_ADMIN]
 CASE_ROLES = {Role.PRACTITIONER, Role.SAFEGUARDING_LEAD}
+
+
+def _nhs(prefix: int) -> str:
+    digits = f"{prefix:09d}"
+    check = 11 - sum(int(d) * w for d, w in zip(digits, range(10, 1, -1), strict=True)) % 11
+    return digits + str(0 if check == 11 else check) if check != 10 else ""
+
+
+# Valid, distinct NHS numbers, one per case index (given to a case's adult when break-glass looks them up).
+NHS_NUMBERS = [n for n in (_nhs(943476590 + i) for i in range(20)) if n][:5]
 SHARE = {
     "data_items": ["identity"],
     "lawful_basis_art6": "6_1_e_public_task",
@@ -96,6 +116,7 @@ class WorldBuilder:
         self.owners = [UserFactory(agency=a, roles=[Role.PRACTITIONER]) for a in self.agencies]
         self.users: list[Any] = []
         self.cases: list[Any] = []
+        self.requests: list[tuple[Any, int, int]] = []
         self.oracle = Oracle()
 
     def add_user(self, agency: int, role: str) -> None:
@@ -139,6 +160,73 @@ class WorldBuilder:
             )
         )
         return decision
+
+    def request_and_answer(self, case: int, requester: int, disclose: bool) -> None:
+        """A user asks the owning agency about a case they can see; the owner discloses (a decision to the
+        requester's agency, as the engine records it) or refuses (nothing changes)."""
+        ouser = self.oracle.users[requester]
+        owner_agency = self.oracle.case_owner[case]
+        now = timezone.now()
+        if ouser.agency == owner_agency or not self.oracle.may_see(ouser, case, now):
+            return
+        request = information_request_create(
+            by=self.users[requester],
+            holder_agency=self.agencies[owner_agency],
+            purpose="individual_care",
+            lawful_basis="6_1_e_public_task",
+            what="Their risk assessment and current plan.",
+            why="To coordinate the support we give the adult.",
+            case=self.cases[case],
+        )
+        self.requests.append((request.pk, ouser.agency, owner_agency))
+        event("information request answered")
+        outcome = "disclose" if disclose else "refuse"
+        answered = information_request_respond(
+            request=request,
+            by=self.owners[owner_agency],
+            outcome=outcome,
+            reasons="Needed to coordinate support and keep the adult safe.",
+            scope="full",
+            data_items=["identity"],
+            lawful_basis_art6="6_1_e_public_task",
+            consent_status="given",
+            adult_informed=True,
+        )
+        if disclose:
+            assert answered.decision is not None and answered.decision.expires_at is not None
+            self.oracle.decisions.append(
+                ODecision(answered.decision.pk, case, ouser.agency, None, answered.decision.expires_at)
+            )
+
+    def break_glass(self, case: int, user_index: int) -> None:
+        """A safeguarding lead breaks glass on a case they cannot see: a 60-minute named grant in the oracle."""
+        ouser, user = self.oracle.users[user_index], self.users[user_index]
+        now = timezone.now()
+        if ouser.role != Role.SAFEGUARDING_LEAD or not ouser.active or self.oracle.may_see(ouser, case, now):
+            return
+        target = self.cases[case]
+        if not target.adult.nhs_number:
+            Person.objects.filter(pk=target.adult_id).update(nhs_number=NHS_NUMBERS[case])
+            target.adult.refresh_from_db()
+        break_glass.break_glass_lookup(user=user, nhs_number=target.adult.nhs_number)
+        try:
+            access = break_glass.break_glass_open(
+                user=user,
+                obj=target,
+                reason_code="immediate_risk",
+                reason="An emergency that cannot wait for the owning agency.",
+                otp=totp_code(TEST_TOTP_KEY),
+            )
+        except InvalidInput:
+            return  # the same code twice in one 30-second step is refused (replay): nothing opened
+        self.oracle.decisions.append(ODecision(access.decision_id, case, None, user.pk, access.expires_at))
+        event("break-glass opened")
+
+    def expected_requests(self, user_index: int) -> set[Any]:
+        user = self.oracle.users[user_index]
+        if not user.active or user.role not in CASE_ROLES:
+            return set()
+        return {pk for pk, requester, holder in self.requests if user.agency in (requester, holder)}
 
     def revoke(self, index: int) -> None:
         entry = self.oracle.decisions[index]
@@ -283,6 +371,8 @@ class SharingMachine(RuleBasedStateMachine):
         second.refresh_from_db()
         if first.adult_id == second.adult_id or second.status != "raised":
             return
+        if first.adult.nhs_number or second.adult.nhs_number:
+            return  # given NHS numbers for break-glass: different people
         lead = UserFactory(agency=first.owning_agency, roles=[Role.SAFEGUARDING_LEAD], email=f"{uuid.uuid4()}@x.test")
         services.case_transition(
             case=second,
@@ -291,6 +381,43 @@ class SharingMachine(RuleBasedStateMachine):
             reason="duplicate",
         )
         services.person_merge(keep=first.adult, merge=second.adult, by=lead, reason="The same person")
+
+    @rule(case=st.integers(0, 3), user=st.integers(0, 4), disclose=st.booleans())
+    def request_information(self, case: int, user: int, disclose: bool) -> None:
+        """The first (user, case) pair from the drawn offsets where a user sees another agency's case."""
+        b, now = self.builder, timezone.now()
+        for i in range(len(b.users)):
+            for j in range(len(b.cases)):
+                u, c = (user + i) % len(b.users), (case + j) % len(b.cases)
+                ouser = b.oracle.users[u]
+                if ouser.agency != b.oracle.case_owner[c] and b.oracle.may_see(ouser, c, now):
+                    b.request_and_answer(c, u, disclose)
+                    return
+
+    @rule(case=st.integers(0, 3), user=st.integers(0, 4))
+    def break_glass(self, case: int, user: int) -> None:
+        """The first active safeguarding lead (from the drawn offset) breaks glass on a case they cannot see."""
+        b, now = self.builder, timezone.now()
+        for i in range(len(b.users)):
+            u = (user + i) % len(b.users)
+            ouser = b.oracle.users[u]
+            if ouser.role != Role.SAFEGUARDING_LEAD or not ouser.active:
+                continue
+            for j in range(len(b.cases)):
+                c = (case + j) % len(b.cases)
+                if not b.oracle.may_see(ouser, c, now):
+                    b.break_glass(c, u)
+                    return
+
+    @invariant()
+    def requests_are_visible_to_the_two_agencies_only(self) -> None:
+        if not hasattr(self, "builder"):
+            return
+        b = self.builder
+        for index, user in enumerate(b.users):
+            user.refresh_from_db()
+            seen = set(information_requests_visible_to(user).values_list("pk", flat=True))
+            assert seen == b.expected_requests(index)
 
     @invariant()
     def visible_cases_and_people_match_the_oracle(self) -> None:

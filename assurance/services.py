@@ -211,6 +211,8 @@ def pack_render(*, pack_id: Any) -> EvidencePack | None:
     manifest["pdf_bytes"] = len(document)
     with transaction.atomic():
         pack = EvidencePack.objects.select_for_update().get(pk=pack_id)
+        if pack.pdf:  # a render again after a failure or a lost worker: replace the file, keep no orphan
+            pack.pdf.delete(save=False)
         pack.pdf.save(f"{pack.pk}.pdf", ContentFile(document), save=False)
         pack.pdf_sha256 = digest
         pack.manifest = manifest

@@ -360,13 +360,25 @@ def test_m24_counts_adults_with_two_or_more_concerns_in_twelve_months(scene: Sce
     assert pct(f["repeat"]) == (1, 2)
 
 
-def test_metrics_of_apps_not_built_yet_are_unavailable_with_a_reason_never_a_value(scene: Scene) -> None:
+def test_a_metric_whose_app_does_not_record_it_is_unavailable_with_a_reason_never_a_value(
+    scene: Scene, monkeypatch: Any
+) -> None:
     from django.apps import apps
 
-    for code, app_label in (("M11", "meetings"), ("M13", "referrals"), ("M19", "reviews")):
-        result = run(get_metric(code), scene.ctx())
-        if not apps.get_app_config(app_label).get_models():
-            assert not result.available and result.data is None and result.reason
+    from assurance.metrics import present
+
+    real = apps.get_model
+
+    def without_meetings(app_label: str, *args: Any, **kwargs: Any) -> Any:
+        if app_label == "meetings":
+            raise LookupError(app_label)
+        return real(app_label, *args, **kwargs)
+
+    monkeypatch.setattr(apps, "get_model", without_meetings)
+    result = run(get_metric("M11"), scene.ctx())
+    assert not result.available and result.data is None and "meetings" in result.reason
+    body = present.outcome(result, exact=False)
+    assert body["available"] is False and body["figures"] == [] and body["reason"]
 
 
 def test_periods_parse_quarters_years_and_ranges() -> None:

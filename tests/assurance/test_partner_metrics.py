@@ -180,7 +180,13 @@ def test_m19_and_m20_count_sar_referrals_decisions_and_action_completion(scene: 
         review=on_time, number=1, text="-", created_by=scene.world.lead
     )
     action = apps.get_model("reviews", "ReviewAction")
-    common = {"recommendation": recommendation, "owner_agency": scene.trust, "description": "-"}
+    common = {
+        "recommendation": recommendation,
+        "owner_agency": scene.trust,
+        "description": "-",
+        "created_at": uk("2026-05-02 10:00"),
+        "last_update_at": uk("2026-06-25 10:00"),
+    }
     action.objects.create(**common, status="verified", due_date=date(2026, 6, 1), evidence_notes="Audit done")
     action.objects.create(**common, status="completed", due_date=date(2026, 6, 1))
     action.objects.create(**common, status="open", due_date=date(2026, 6, 1))  # red on 30 June

@@ -21,7 +21,8 @@ def test_the_metrics_page_shows_definitions_trend_charts_with_text_alternatives_
     html = page.content.decode()
     assert "[c]" in html and "Numerator" in html and "Denominator" in html
     assert 'role="img"' in html and "<desc id=" in html and "Trend as a table" in html
-    assert "cannot be computed yet" in html  # metrics of apps not built yet are listed, never given a value
+    for code in ("M11", "M13", "M19", "M20"):  # computed from the meetings, referrals and reviews apps
+        assert f'id="metric-{code.lower()}"' in html
     assert "<script" not in html.split("<main", 1)[1].split("</main>", 1)[0]
     lead_page = signed_in(scene.world.lead).get("/assurance/", {"period": "2026-Q2"}).content.decode()
     assert "Exact internal figures" in lead_page

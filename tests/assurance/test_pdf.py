@@ -146,3 +146,14 @@ def test_a_failed_render_is_recorded_and_can_be_asked_for_again(scene: Scene, mo
     pack.refresh_from_db()
     assert pack.render_status == "failed" and pack.render_error == "MemoryError"
     assert services.pack_request_render(pack=pack, by=scene.world.lead).render_status == "queued"
+
+
+def test_a_render_again_replaces_the_stored_file_and_its_hash(scene: Scene) -> None:
+    pack, first = _render(scene)
+    old_name = pack.pdf.name
+    EvidencePack.objects.filter(pk=pack.pk).update(render_status="queued")  # a redelivered job
+    again = services.pack_render(pack_id=pack.pk)
+    assert again is not None and again.pdf.name == old_name  # the old file was removed, not kept beside it
+    with again.pdf.open("rb") as handle:
+        assert hashlib.sha256(handle.read()).hexdigest() == again.pdf_sha256
+    assert first.startswith(b"%PDF")

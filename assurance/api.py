@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import FileResponse, HttpResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -41,6 +42,7 @@ SUPPRESSED_EXAMPLE = {"value": None, "suppressed": True, "display": "[c]"}
 class MetricsView(ApiView):
     @extend_schema(
         summary="Metrics M1–M24 for a period, with each definition; suppressed for commissioners",
+        responses={200: OpenApiTypes.OBJECT},
         parameters=[
             OpenApiParameter("period", str, description="YYYY-Qn (calendar quarter), YYYY, or use from/to"),
             OpenApiParameter("from", str, description="ISO date (with to)"),

@@ -153,14 +153,14 @@ class MeetingDetail(ApiView):
 
 class MeetingTransitions(ApiView):
     @extend_schema(
-        request=s.TransitionSerializer,
+        request=s.MeetingTransitionSerializer,
         responses=s.MeetingSerializer,
         summary="Move the meeting on: start, hold, close, or cancel (with a reason); organisers only",
         examples=[OpenApiExample("Hold", request_only=True, value={"transition": "hold"})],
     )
     def post(self, request: Request, pk: str) -> Response:
         meeting = _meeting(request, pk)
-        body = s.TransitionSerializer(data=request.data)
+        body = s.MeetingTransitionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         meeting = services.meeting_transition(meeting=meeting, by=_user(request), **body.validated_data)
         return with_etag(Response(s.MeetingSerializer(meeting).data), meeting)
@@ -329,15 +329,15 @@ class InvitationRsvp(ApiView):
 
 
 class AttendanceView(ApiView):
-    @extend_schema(responses=s.AttendanceSerializer(many=True), summary="Attendance by agency")
+    @extend_schema(responses=s.MeetingAttendanceSerializer(many=True), summary="Attendance by agency")
     def get(self, request: Request, pk: str) -> Response:
         meeting = _meeting(request, pk)
         rows = meeting.attendance.select_related("agency").order_by("agency__name")
-        return _results(s.AttendanceSerializer(rows, many=True).data)
+        return _results(s.MeetingAttendanceSerializer(rows, many=True).data)
 
     @extend_schema(
         request=s.AttendanceInput,
-        responses={201: s.AttendanceSerializer},
+        responses={201: s.MeetingAttendanceSerializer},
         summary="Record an agency's attendance (for MARAC and MAPPA the confidentiality acknowledgement too)",
     )
     def post(self, request: Request, pk: str) -> Response:
@@ -348,7 +348,7 @@ class AttendanceView(ApiView):
         row = services.attendance_record(
             meeting=meeting, by=_user(request), agency=_agency(data.pop("agency_id"), "agency_id"), **data
         )
-        return _created(s.AttendanceSerializer(row).data)
+        return _created(s.MeetingAttendanceSerializer(row).data)
 
 
 class Contributions(ApiView):
@@ -381,24 +381,26 @@ class Contributions(ApiView):
 
 
 class Decisions(ApiView):
-    @extend_schema(responses=s.DecisionSerializer(many=True), summary="Decisions on items you can see")
+    @extend_schema(responses=s.MeetingDecisionSerializer(many=True), summary="Decisions on items you can see")
     def get(self, request: Request, pk: str) -> Response:
         meeting = _meeting(request, pk)
         items = sel.agenda_for_user(meeting=meeting, user=_user(request)).values("pk")
         from django.db.models import Q
 
         rows = meeting.decisions.filter(Q(agenda_item__isnull=True) | Q(agenda_item__in=items))
-        return _results(s.DecisionSerializer(rows, many=True).data)
+        return _results(s.MeetingDecisionSerializer(rows, many=True).data)
 
-    @extend_schema(request=s.DecisionInput, responses={201: s.DecisionSerializer}, summary="Record a decision")
+    @extend_schema(
+        request=s.MeetingDecisionInput, responses={201: s.MeetingDecisionSerializer}, summary="Record a decision"
+    )
     def post(self, request: Request, pk: str) -> Response:
         meeting = _meeting(request, pk)
-        body = s.DecisionInput(data=request.data)
+        body = s.MeetingDecisionInput(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         item = _item_or_404(request, meeting, data.pop("agenda_item_id", None))
         decision = services.decision_record(meeting=meeting, by=_user(request), agenda_item=item, **data)
-        return _created(s.DecisionSerializer(decision).data)
+        return _created(s.MeetingDecisionSerializer(decision).data)
 
 
 class MeetingActions(ApiView):

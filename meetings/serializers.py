@@ -72,7 +72,7 @@ class MeetingCreateSerializer(serializers.Serializer[Any]):
     action_window_days = serializers.IntegerField(required=False, default=28)
 
 
-class TransitionSerializer(serializers.Serializer[Any]):
+class MeetingTransitionSerializer(serializers.Serializer[Any]):
     transition = serializers.ChoiceField(["start", "hold", "close", "cancel"])
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -162,7 +162,7 @@ class RsvpSerializer(serializers.Serializer[Any]):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class AttendanceSerializer(serializers.ModelSerializer[Attendance]):
+class MeetingAttendanceSerializer(serializers.ModelSerializer[Attendance]):
     agency_id = serializers.UUIDField(read_only=True)
     agency = serializers.CharField(source="agency.name", read_only=True)
 
@@ -217,7 +217,7 @@ class ContributionInput(serializers.Serializer[Any]):
     not_shared = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class DecisionSerializer(serializers.ModelSerializer[MeetingDecision]):
+class MeetingDecisionSerializer(serializers.ModelSerializer[MeetingDecision]):
     agenda_item_id = serializers.UUIDField(read_only=True, allow_null=True)
 
     class Meta:
@@ -226,7 +226,7 @@ class DecisionSerializer(serializers.ModelSerializer[MeetingDecision]):
         read_only_fields = fields
 
 
-class DecisionInput(serializers.Serializer[Any]):
+class MeetingDecisionInput(serializers.Serializer[Any]):
     agenda_item_id = serializers.UUIDField(required=False, allow_null=True)
     decision = serializers.CharField(allow_blank=True)
     rationale = serializers.CharField(allow_blank=True)

@@ -356,6 +356,7 @@ SPECTACULAR_SETTINGS = {
         "LaDecisionEnum": "cases.codes.LaDecision",
         "SharingDirectionEnum": "safeguarding.sharing.codes.Direction",
         "PackStatusEnum": "assurance.models.PackStatus",
+        "AttendanceStatusEnum": "meetings.models.AttendanceStatus",
         "DisagreementCategoryEnum": "escalation.disagreements.models.Category",
         "ReferralKindEnum": "referrals.codes.Kind",
         "ReferralStateEnum": "referrals.codes.State",

@@ -128,6 +128,7 @@ class ActionList(ApiView):
             OpenApiParameter("cursor", str, description="The page cursor from next or previous"),
         ],
         responses=TrackedActionPage,
+        operation_id="actions_list",
         summary="Every tracked action you can see (plan, meeting and review actions), earliest due first",
     )
     def get(self, request: Request) -> Response:

@@ -6,7 +6,6 @@ from datetime import date
 from itertools import count as counter
 from typing import Any
 
-import pytest
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 
@@ -14,18 +13,6 @@ from assurance.metrics.registry import Figure, get_metric, run
 from escalation.models import Deadline
 from tests.assurance.conftest import Scene, uk
 
-
-def _has(app_label: str, name: str) -> bool:
-    try:
-        apps.get_model(app_label, name)
-    except LookupError:
-        return False
-    return True
-
-
-meetings_only = pytest.mark.skipif(not _has("meetings", "Invitation"), reason="the meetings app is not merged")
-referrals_only = pytest.mark.skipif(not _has("referrals", "Referral"), reason="the referrals app is not merged")
-reviews_only = pytest.mark.skipif(not _has("reviews", "ReviewAction"), reason="the reviews app is not merged")
 _n = counter(1)
 
 
@@ -69,7 +56,6 @@ def contribute(scene: Scene, m: Any, at: str) -> None:
     )
 
 
-@meetings_only
 def test_m11_and_m12_count_strategy_meeting_attendance_and_reports_before_the_meeting(scene: Scene) -> None:
     first = meeting(scene, "strategy_meeting")
     invite(scene, first)
@@ -86,7 +72,6 @@ def test_m11_and_m12_count_strategy_meeting_attendance_and_reports_before_the_me
     assert pct(figures(scene, "M12")["before"]) == (1, 3)
 
 
-@meetings_only
 def test_m14_m15_and_m17_cover_marac_and_mappa_meetings(scene: Scene) -> None:
     sitting = meeting(scene, "marac", at="2026-04-14 10:00")
     invite(scene, sitting)
@@ -106,7 +91,6 @@ def test_m14_m15_and_m17_cover_marac_and_mappa_meetings(scene: Scene) -> None:
     assert pct(figures(scene, "M17")["attended"]) == (1, 2)
 
 
-@referrals_only
 def test_m13_counts_marac_referrals_by_criterion_and_repeats(scene: Scene) -> None:
     referral = apps.get_model("referrals", "Referral")
 
@@ -137,7 +121,6 @@ def test_m13_counts_marac_referrals_by_criterion_and_repeats(scene: Scene) -> No
     assert pct(m13["repeat"]) == (2, 3)
 
 
-@reviews_only
 def test_m19_and_m20_count_sar_referrals_decisions_and_action_completion(scene: Scene) -> None:
     review_model = apps.get_model("reviews", "Review")
 

@@ -228,6 +228,7 @@ class WorldBuilder:
         if ouser.role != Role.SAFEGUARDING_LEAD or not ouser.active or self.oracle.may_see(ouser, case, now):
             return
         target = self.cases[case]
+        target.refresh_from_db()  # a merge may have moved the case to the surviving person
         if not target.adult.nhs_number:
             Person.objects.filter(pk=target.adult_id).update(nhs_number=NHS_NUMBERS[case])
             target.adult.refresh_from_db()

@@ -22,18 +22,11 @@ from safeguarding.accounts.models import User
 from safeguarding.audit.services import record_access
 from safeguarding.exceptions import ServiceError
 from safeguarding.organisations.models import Area, Team
+from safeguarding.web.forms import add_service_errors
 
 
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
-
-
-def _copy(form: Any, exc: ServiceError) -> None:
-    for field, errors in exc.errors.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
-    if not exc.errors:
-        form.add_error(None, exc.detail)
 
 
 def _metrics_request(request: HttpRequest) -> tuple[Any, Any, Any]:
@@ -113,7 +106,7 @@ def pack_list(request: HttpRequest) -> HttpResponse:
             try:
                 pack = services.pack_create(by=user, period=parse_period(form.cleaned_data["period"].strip()))
             except ServiceError as exc:
-                _copy(form, exc)
+                add_service_errors(form, exc)
                 if "period" in exc.errors:
                     form.errors["period"] = form.error_class(exc.errors["period"])
             else:
@@ -168,7 +161,7 @@ def pack_narrative(request: HttpRequest, pk: Any) -> HttpResponse:
         try:
             services.pack_update_narrative(pack=pack, by=user, **form.cleaned_data)
         except ServiceError as exc:
-            _copy(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Narrative saved.")
             return redirect("assurance:pack", pk=pack.pk)
@@ -260,7 +253,7 @@ def training(request: HttpRequest) -> HttpResponse:
         try:
             services.training_record_create(by=user, staff=staff, **data)
         except ServiceError as exc:
-            _copy(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Training recorded.")
             return redirect("assurance:training")
@@ -289,7 +282,7 @@ def training_import(request: HttpRequest) -> HttpResponse:
         except UnicodeDecodeError:
             import_form.add_error("file", "The file must be UTF-8 CSV")
         except ServiceError as exc:
-            _copy(import_form, exc)
+            add_service_errors(import_form, exc)
         else:
             if result.ok:
                 messages.success(request, f"Imported {result.created} training record(s).")

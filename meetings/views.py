@@ -30,6 +30,7 @@ from safeguarding.exceptions import ActionForbidden, ServiceError
 from safeguarding.organisations.models import Agency, Area
 from safeguarding.organisations.selectors import agency_of
 from safeguarding.sharing import services as sharing
+from safeguarding.web.forms import add_service_errors
 
 
 def _user(request: HttpRequest) -> User:
@@ -38,14 +39,6 @@ def _user(request: HttpRequest) -> User:
 
 def _meeting(request: HttpRequest, pk: Any, route: str) -> Meeting:
     return sel.meeting_get_for_user(user=_user(request), pk=pk, route=route)
-
-
-def _copy(form: Any, exc: ServiceError) -> None:
-    for name, errors in exc.errors.items():
-        for error in errors:
-            form.add_error(name if name in form.fields else None, error)
-    if not exc.errors:
-        form.add_error(None, exc.detail)
 
 
 def _message(exc: ServiceError) -> str:
@@ -159,7 +152,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
         except ActionForbidden:
             raise
         except ServiceError as exc:
-            _copy(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Meeting {meeting.reference} arranged. Now invite the agencies.")
             return redirect("meetings:detail", pk=meeting.pk)
@@ -308,7 +301,7 @@ def rsvp(request: HttpRequest, pk: Any) -> HttpResponse:
         except ActionForbidden:
             raise
         except ServiceError as exc:
-            _copy(form, exc)
+            add_service_errors(form, exc)
     if form.errors:
         context = _page_context(request, meeting)
         context["rsvp_form"] = form
@@ -334,7 +327,7 @@ def agenda_add(request: HttpRequest, pk: Any) -> HttpResponse:
             except ActionForbidden:
                 raise
             except ServiceError as exc:
-                _copy(form, exc)
+                add_service_errors(form, exc)
     if form.errors:
         context = _page_context(request, meeting)
         context["agenda_form"] = form
@@ -437,7 +430,7 @@ def agenda_share(request: HttpRequest, pk: Any, item_id: Any) -> HttpResponse:
         except ActionForbidden:
             raise
         except ServiceError as exc:
-            _copy(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Your sharing decision has been recorded for every invited agency.")
             return redirect("meetings:detail", pk=meeting.pk)
@@ -542,7 +535,7 @@ def attendance(request: HttpRequest, pk: Any) -> HttpResponse:
         except ActionForbidden:
             raise
         except ServiceError as exc:
-            _copy(form, exc)
+            add_service_errors(form, exc)
     return _chair_response(
         request,
         meeting,
@@ -565,7 +558,7 @@ def agenda_item(request: HttpRequest, pk: Any, item_id: Any) -> HttpResponse:
         except ActionForbidden:
             raise
         except ServiceError as exc:
-            _copy(form, exc)
+            add_service_errors(form, exc)
     return _chair_response(
         request, meeting, "agenda-section", "Discussion recorded.", bool(form.errors), **{f"item_{item.pk}": form}
     )
@@ -582,7 +575,7 @@ def agenda_update_case(request: HttpRequest, pk: Any, item_id: Any) -> HttpRespo
         except ActionForbidden:
             raise
         except ServiceError as exc:
-            _copy(form, exc)
+            add_service_errors(form, exc)
     if form.errors:
         return render(
             request,
@@ -618,7 +611,7 @@ def decision(request: HttpRequest, pk: Any) -> HttpResponse:
         except ActionForbidden:
             raise
         except ServiceError as exc:
-            _copy(form, exc)
+            add_service_errors(form, exc)
     return _chair_response(
         request, meeting, "decisions-section", "Decision recorded.", bool(form.errors), decision=form
     )
@@ -648,7 +641,7 @@ def action_add(request: HttpRequest, pk: Any) -> HttpResponse:
         except ActionForbidden:
             raise
         except ServiceError as exc:
-            _copy(form, exc)
+            add_service_errors(form, exc)
     return _chair_response(request, meeting, "actions-section", "Action added.", bool(form.errors), action=form)
 
 
@@ -670,7 +663,7 @@ def contribute(request: HttpRequest, pk: Any) -> HttpResponse:
         except ActionForbidden:
             raise
         except ServiceError as exc:
-            _copy(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Your agency's contribution has been submitted.")
             return redirect("meetings:detail", pk=meeting.pk)
@@ -730,7 +723,7 @@ def minutes(request: HttpRequest, pk: Any) -> HttpResponse:
             except ActionForbidden:
                 raise
             except ServiceError as exc:
-                _copy(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, "Draft minutes saved.")
                 return redirect("meetings:minutes", pk=meeting.pk)

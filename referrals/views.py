@@ -25,6 +25,7 @@ from safeguarding.audit.services import record_access, record_denied
 from safeguarding.exceptions import ActionForbidden, ServiceError
 from safeguarding.organisations.models import Agency, AgencyType, MappaRole
 from safeguarding.roles import Role
+from safeguarding.web.forms import add_service_errors
 
 PAGE = 100
 
@@ -35,14 +36,6 @@ def _user(request: HttpRequest) -> User:
 
 def _route(request: HttpRequest) -> str:
     return request.resolver_match.view_name  # type: ignore[union-attr]
-
-
-def _copy(form: Any, exc: ServiceError) -> None:
-    for field, errors in exc.errors.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
-    if not exc.errors:
-        form.add_error(None, exc.detail)
 
 
 def _deadlines(referrals: list[Referral]) -> dict[str, list[Deadline]]:
@@ -227,7 +220,7 @@ def act(request: HttpRequest, pk: Any, action: str) -> HttpResponse:
             if form is None:
                 messages.error(request, exc.detail)
                 return redirect("referrals:detail", pk=referral.pk)
-            _copy(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, done)
             if action == "decline":  # the share has ended, and with it the recipient's view of the referral
@@ -260,7 +253,7 @@ def decision(request: HttpRequest, pk: Any) -> HttpResponse:
         except ActionForbidden as exc:
             raise PermissionDenied(exc.detail) from exc
         except ServiceError as exc:
-            _copy(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Decision recorded. The referrer has been told.")
             return redirect("referrals:detail", pk=referral.pk)
@@ -331,7 +324,7 @@ def new(request: HttpRequest, case_id: Any, kind: str) -> HttpResponse:
         except ActionForbidden as exc:
             raise PermissionDenied(exc.detail) from exc
         except ServiceError as exc:
-            _copy(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Draft saved. Check it, then send it.")
             return redirect("referrals:detail", pk=referral.pk)
@@ -388,7 +381,7 @@ def nominal(request: HttpRequest, pk: Any) -> HttpResponse:
             except ActionForbidden as exc:
                 raise PermissionDenied(exc.detail) from exc
             except ServiceError as exc:
-                _copy(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, "Review recorded.")
                 return redirect("referrals:nominal", pk=item.pk)

@@ -35,6 +35,7 @@ from safeguarding.exceptions import ActionForbidden, ServiceError
 from safeguarding.organisations.models import Agency
 from safeguarding.organisations.selectors import agency_of
 from safeguarding.roles import Role
+from safeguarding.web.forms import add_service_errors
 
 RAG_TAGS = {
     Rag.RED: ("govuk-tag--red", "Red"),
@@ -47,14 +48,6 @@ RAG_TAGS = {
 
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
-
-
-def _copy(form: Any, exc: ServiceError) -> None:
-    for field, errors in exc.errors.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
-    if not exc.errors:
-        form.add_error(None, exc.detail)
 
 
 def _agency_choices(review: Review | None = None) -> list[tuple[str, str]]:
@@ -93,7 +86,7 @@ def refer(request: HttpRequest) -> HttpResponse:
         except ActionForbidden as exc:
             raise PermissionDenied(exc.detail) from exc
         except ServiceError as exc:
-            _copy(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Referral {review.reference} sent to the SAB business unit.")
             return redirect("reviews:detail", pk=review.pk)
@@ -176,7 +169,7 @@ def transition(request: HttpRequest, pk: Any) -> HttpResponse:
         raise PermissionDenied(exc.detail) from exc
     except ServiceError as exc:
         if exc.errors:
-            _copy(form, exc)
+            add_service_errors(form, exc)
             return render(request, "reviews/transition_error.html", {"review": review, "form": form}, status=400)
         raise
     messages.success(request, f"{review.reference} is now: {ReviewStatus(review.status).label.lower()}.")
@@ -203,7 +196,7 @@ def decide(request: HttpRequest, pk: Any) -> HttpResponse:
         except ServiceError as exc:
             if not exc.errors:
                 raise
-            _copy(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, f"Decision recorded: {review.get_decision_display().lower()}. The referrer has been told."
@@ -272,7 +265,7 @@ def edit(request: HttpRequest, pk: Any) -> HttpResponse:
         except ActionForbidden as exc:
             raise PermissionDenied(exc.detail) from exc
         except ServiceError as exc:
-            _copy(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Review details saved.")
             return redirect("reviews:detail", pk=review.pk)
@@ -290,7 +283,7 @@ def recommendation_add(request: HttpRequest, pk: Any) -> HttpResponse:
         except ActionForbidden as exc:
             raise PermissionDenied(exc.detail) from exc
         except ServiceError as exc:
-            _copy(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Recommendation {rec.number} added.")
             return redirect("reviews:detail", pk=review.pk)
@@ -323,7 +316,7 @@ def item_add(request: HttpRequest, pk: Any) -> HttpResponse:
         except ActionForbidden as exc:
             raise PermissionDenied(exc.detail) from exc
         except ServiceError as exc:
-            _copy(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Action-plan item added to {rec.ref}.")
             return redirect("reviews:detail", pk=rec.review_id)
@@ -349,7 +342,7 @@ def chronology(request: HttpRequest, pk: Any) -> HttpResponse:
             except ActionForbidden as exc:
                 raise PermissionDenied(exc.detail) from exc
             except ServiceError as exc:
-                _copy(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, "Chronology sent to the SAB business unit.")
                 return redirect("reviews:chronology", pk=found.pk)
@@ -481,7 +474,7 @@ def _item_post(request: HttpRequest, pk: Any, kind: str) -> HttpResponse:
         except ServiceError as exc:
             if form is None or not exc.errors:
                 raise
-            _copy(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, message)
             return redirect("reviews:action", pk=action.pk)
@@ -537,7 +530,7 @@ def learning(request: HttpRequest) -> HttpResponse:
                 reviews=list(unit_reviews.filter(pk__in=theme_form.cleaned_data["reviews"])),
             )
         except ServiceError as exc:
-            _copy(theme_form, exc)
+            add_service_errors(theme_form, exc)
         else:
             messages.success(request, "Improvement theme recorded.")
             return redirect("reviews:learning")
@@ -551,7 +544,7 @@ def learning(request: HttpRequest) -> HttpResponse:
         try:
             services.learning_event_create(by=user, attendance=attendance, **form.cleaned_data)
         except ServiceError as exc:
-            _copy(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Learning event recorded.")
             return redirect("reviews:learning")

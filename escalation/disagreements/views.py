@@ -26,18 +26,11 @@ from safeguarding.exceptions import ActionForbidden, ServiceError
 from safeguarding.organisations.models import Agency
 from safeguarding.organisations.selectors import agency_of
 from safeguarding.roles import LEAD_ROLES, Role
+from safeguarding.web.forms import add_service_errors
 
 
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
-
-
-def _copy(form: Any, exc: ServiceError) -> None:
-    for field, errors in exc.errors.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
-    if not exc.errors:
-        form.add_error(None, exc.detail)
 
 
 def _subject(request: HttpRequest, subject_type: str, subject_id: str, route: str) -> Any:
@@ -82,7 +75,7 @@ def raise_disagreement(request: HttpRequest, subject_type: str, subject_id: str)
         except ActionForbidden:
             raise
         except ServiceError as exc:
-            _copy(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Disagreement {disagreement.reference} raised at stage 1.")
             return redirect("escalation:disagreement", pk=disagreement.pk)
@@ -110,7 +103,7 @@ def challenge(request: HttpRequest, pk: Any) -> HttpResponse:
         except ActionForbidden:
             raise
         except ServiceError as exc:
-            _copy(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Challenge raised as disagreement {disagreement.reference}, at stage 2.")
             return redirect("escalation:disagreement", pk=disagreement.pk)
@@ -162,7 +155,7 @@ def _act(request: HttpRequest, pk: Any, form_class: type, action: str) -> HttpRe
         except ActionForbidden as exc:
             raise PermissionDenied(exc.detail) from exc
         except ServiceError as exc:
-            _copy(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,

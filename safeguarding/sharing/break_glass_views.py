@@ -17,7 +17,7 @@ from safeguarding.exceptions import ActionForbidden, ServiceError
 from safeguarding.sharing import break_glass as bg
 from safeguarding.sharing import forms as f
 from safeguarding.sharing.models import BreakGlassAccess, BreakGlassReview
-from safeguarding.sharing.views import _copy
+from safeguarding.web.forms import add_service_errors
 
 
 def _user(request: HttpRequest) -> User:
@@ -40,7 +40,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
             try:
                 results = bg.break_glass_lookup(user=user, nhs_number=form.cleaned_data["nhs_number"])
             except ServiceError as exc:
-                _copy(form, exc)
+                add_service_errors(form, exc)
     pending = list(bg.break_glass_visible_to(user).filter(review_status=BreakGlassReview.PENDING)[:50])
     record_access(user=user, objects_or_ids=pending, object_type=BreakGlassAccess, route="sharing:break-glass")
     return render(
@@ -83,7 +83,7 @@ def review(request: HttpRequest, pk: Any) -> HttpResponse:
             except ActionForbidden:
                 raise
             except ServiceError as exc:
-                _copy(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, f"Review of {access.reference} recorded.")
                 return redirect("sharing:break-glass-review", pk=access.pk)

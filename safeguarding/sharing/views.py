@@ -21,18 +21,11 @@ from safeguarding.sharing import requests as ir
 from safeguarding.sharing.api import resolve_record
 from safeguarding.sharing.models import InformationRequest, RequestStatus
 from safeguarding.sharing.registry import shareables
+from safeguarding.web.forms import add_service_errors
 
 
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
-
-
-def _copy(form: Any, exc: ServiceError) -> None:
-    for field, errors in exc.errors.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
-    if not exc.errors:
-        form.add_error(None, exc.detail)
 
 
 def request_list(request: HttpRequest) -> HttpResponse:
@@ -78,7 +71,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
         except ActionForbidden:
             raise
         except ServiceError as exc:
-            _copy(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Information request {created.reference} sent.")
             return redirect("sharing:request", pk=created.pk)
@@ -184,7 +177,7 @@ def request_respond(request: HttpRequest, pk: Any) -> HttpResponse:
         except ActionForbidden:
             raise
         except ServiceError as exc:
-            _copy(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Your answer to {obj.reference} has been sent.")
             return redirect("sharing:request", pk=obj.pk)
@@ -202,7 +195,7 @@ def request_withdraw(request: HttpRequest, pk: Any) -> HttpResponse:
         except ActionForbidden:
             raise
         except ServiceError as exc:
-            _copy(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Request {obj.reference} withdrawn.")
             return redirect("sharing:request", pk=obj.pk)

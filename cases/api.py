@@ -56,7 +56,7 @@ class CaseListCreate(AuditedListView):
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         user = _user(self.request)
-        qs = selectors.case_list_for_user(user=user).select_related(
+        qs = selectors.case_list_for_paging(user=user).select_related(
             "owning_agency", "area", "lead_practitioner", "adult", "team"
         )
         params = self.request.query_params

@@ -437,3 +437,7 @@ LOGGING = {
 }
 CSRF_FAILURE_VIEW = "safeguarding.web.views.csrf_failure"
 PASSWORD_RESET_TIMEOUT = 3600
+
+# Case lists page with "owned OR EXISTS(grant)" once a user sees at least this many cases, and with
+# "id IN (owned UNION ALL granted)" below it (cases.selectors.case_list_for_paging; bench/bench_sharing.py).
+CASE_LIST_WALK_THRESHOLD = env_int("CASE_LIST_WALK_THRESHOLD", 2000)

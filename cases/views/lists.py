@@ -53,7 +53,7 @@ def _filtered(request: HttpRequest, qs: QuerySet[Case]) -> tuple[QuerySet[Case],
 
 def case_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    qs = selectors.case_list_for_user(user=user).select_related("adult", "owning_agency", "lead_practitioner", "team")
+    qs = selectors.case_list_for_paging(user=user).select_related("adult", "owning_agency", "lead_practitioner", "team")
     base, filters = _filtered(request, qs)
     if filters["scope"] == "mine":
         base = base.filter(lead_practitioner=user)

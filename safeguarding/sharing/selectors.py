@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from safeguarding.accounts.models import User
@@ -55,6 +55,29 @@ def granted_ids(
     if not parts:
         return None
     return parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+
+
+def grant_exists_q(
+    model: type[models.Model], user: User, *, now: datetime | None = None, min_scope: str = Scope.SUMMARY
+) -> Q:
+    """The same grants as ``granted_ids`` as a correlated ``EXISTS``: the shape that pages fastest for a user who sees
+    many records (PostgreSQL walks the ordering index and stops at the page's end)."""
+    shareable = shareable_for(model)
+    now = now or timezone.now()
+    groups, named = _reached(user)
+    live: dict[str, Any] = {"content_object": OuterRef("pk"), "expires_at__gt": now}
+    if min_scope != Scope.SUMMARY:
+        live["permission__codename__in"] = [
+            codename
+            for scope, codename in shareable.codenames.items()
+            if SCOPE_ORDER[Scope(scope)] >= SCOPE_ORDER[Scope(min_scope)]
+        ]
+    condition = Q(pk__in=[])
+    if groups:
+        condition |= Q(Exists(shareable.group_grant_model._default_manager.filter(group_id__in=groups, **live)))
+    if named:
+        condition |= Q(Exists(shareable.user_grant_model._default_manager.filter(user=user, **live)))
+    return condition
 
 
 def grant_visibility_q(

@@ -16,7 +16,7 @@ from tests.helpers import api_client, assert_access_rows
 pytestmark = pytest.mark.django_db
 
 # Query budgets (authentication, visibility, rows, scopes, the access-log row); a change here is a design decision.
-LIST_QUERIES = 13
+LIST_QUERIES = 14  # includes the bounded probe that picks the SQL shape (case_list_for_paging)
 SEARCH_QUERIES = 14
 DETAIL_QUERIES = 14
 
@@ -251,3 +251,24 @@ def test_access_rows_for_denied_reads_never_name_the_person(world: World) -> Non
     row = AccessLog.objects.filter(outcome="denied").latest("id")
     assert row.object_ids == [str(case.adult_id)]
     assert "Example" not in str(row.__dict__)
+
+
+@pytest.mark.parametrize("walk_from", [1, 10_000])
+def test_the_list_gives_the_same_rows_in_either_sql_shape(world: World, settings: object, walk_from: int) -> None:
+    from safeguarding.sharing import services as sharing
+    from tests.cases.cast import SHARE
+
+    settings.CASE_LIST_WALK_THRESHOLD = walk_from  # type: ignore[attr-defined]
+    own = world.case()
+    shared, unshared = world.case(by=world.officer), world.case(by=world.officer)
+    sharing.share_record(
+        obj=shared,
+        decided_by=world.officer,
+        recipient_agency=world.trust,
+        purpose="individual_care",
+        scope="summary",
+        **SHARE,
+    )
+    rows = api_client(world.practitioner).get("/api/v1/cases/").json()["results"]
+    assert {r["id"] for r in rows} == {str(own.pk), str(shared.pk)}
+    assert str(unshared.pk) not in {r["id"] for r in rows}

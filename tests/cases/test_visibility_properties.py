@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
@@ -26,7 +27,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from cases import services
 from cases.models import Person
-from cases.selectors import case_list_for_user, person_list_for_user
+from cases.selectors import case_list_for_paging, case_list_for_user, person_list_for_user
 from safeguarding.exceptions import ActionForbidden, InvalidInput
 from safeguarding.organisations.models import AgencyType
 from safeguarding.roles import Role
@@ -514,6 +515,10 @@ class SharingMachine(RuleBasedStateMachine):
             user.refresh_from_db()
             expected = b.expected_cases(index, now)
             assert {str(pk) for pk in case_list_for_user(user=user).values_list("pk", flat=True)} == expected
+            for walk_from in (1, 10_000):  # both SQL shapes of the paged list give the same rows
+                with override_settings(CASE_LIST_WALK_THRESHOLD=walk_from):
+                    paged = case_list_for_paging(user=user).values_list("pk", flat=True)
+                    assert {str(pk) for pk in paged} == expected
             people = {str(pk) for pk in person_list_for_user(user=user).values_list("pk", flat=True)}
             from cases.models import Case
 

@@ -18,6 +18,7 @@ from safeguarding.exceptions import ActionForbidden, InvalidInput
 from safeguarding.organisations.models import Agency
 from safeguarding.sharing import selectors as sharing_selectors
 from safeguarding.sharing import services as sharing
+from safeguarding.sharing.agreements import agreements_visible_to
 from safeguarding.sharing.codes import (
     CommonLawJustification,
     ConditionArt9,
@@ -31,7 +32,7 @@ from safeguarding.sharing.codes import (
     SpecialCategory,
 )
 from safeguarding.sharing.codes import Scope as ShareScope
-from safeguarding.sharing.models import SharingAgreement, SharingDecision
+from safeguarding.sharing.models import SharingDecision
 
 
 class DecisionSerializer(serializers.ModelSerializer[SharingDecision]):
@@ -122,7 +123,7 @@ class RevokeSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField()
 
 
-def decision_kwargs(data: dict[str, Any]) -> dict[str, Any]:
+def decision_kwargs(data: dict[str, Any], *, user: User) -> dict[str, Any]:
     """Resolve ids in validated input to objects for ``share_record`` (unknown ids are field errors)."""
     data = dict(data)
     kwargs: dict[str, Any] = {}
@@ -142,7 +143,7 @@ def decision_kwargs(data: dict[str, Any]) -> dict[str, Any]:
             raise InvalidInput.field("approved_by_id", "No user has this id")
     agreement_id = data.pop("agreement_id", None)
     if agreement_id:
-        kwargs["agreement"] = SharingAgreement.objects.filter(pk=agreement_id).first()
+        kwargs["agreement"] = agreements_visible_to(user).filter(pk=agreement_id).first()
         if kwargs["agreement"] is None:
             raise InvalidInput.field("agreement_id", "No agreement has this id")
     return {**data, **kwargs}
@@ -190,7 +191,9 @@ class CaseSharingDecisions(ApiView):
             )
         body = DecisionInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        decision = sharing.share_record(obj=case, decided_by=_user(request), **decision_kwargs(body.validated_data))
+        decision = sharing.share_record(
+            obj=case, decided_by=_user(request), **decision_kwargs(body.validated_data, user=_user(request))
+        )
         return Response(DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
 
 

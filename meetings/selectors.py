@@ -32,7 +32,8 @@ from safeguarding.actions.models import OPEN_STATUSES, ActionStatus
 from safeguarding.audit.services import record_access, record_denied
 from safeguarding.organisations.selectors import agency_of
 from safeguarding.roles import reaches_case_data
-from safeguarding.sharing.models import SharingAgreement
+from safeguarding.sharing.agreements import signatory_agency_ids
+from safeguarding.sharing.codes import Purpose
 
 
 def meeting_visibility_q(user: User) -> Q:
@@ -88,12 +89,8 @@ def is_organiser(meeting: Meeting, user: User) -> bool:
 
 
 def marac_signatory_ids(meeting: Meeting) -> set[Any]:
-    """Agencies that signed an active MARAC information-sharing agreement in the meeting's area."""
-    return set(
-        SharingAgreement.objects.filter(area_id=meeting.area_id, purpose="marac", active=True).values_list(
-            "signatories", flat=True
-        )
-    )
+    """Agencies that signed the current MARAC information-sharing agreement of the meeting's area."""
+    return signatory_agency_ids(area_id=meeting.area_id, purpose=Purpose.MARAC)
 
 
 def may_see_restricted(meeting: Meeting, user: User) -> bool:

@@ -51,6 +51,7 @@ from safeguarding.notifications.services import notify
 from safeguarding.organisations.models import Agency, AgencyType, Area, MappaRole, Position
 from safeguarding.organisations.selectors import agency_leads, agency_of, directory_holder, members_with_role
 from safeguarding.roles import Role
+from safeguarding.sharing.agreements import current_agreement, signatory_agency_ids
 from safeguarding.sharing.codes import (
     CommonLawJustification,
     ConditionArt9,
@@ -224,9 +225,7 @@ def local_authority_for(area: Area) -> Agency | None:
 
 
 def marac_agreement(area: Area) -> SharingAgreement | None:
-    return (
-        SharingAgreement.objects.filter(area=area, purpose=Purpose.MARAC, active=True).order_by("-created_at").first()
-    )
+    return current_agreement(area_id=area.pk, purpose=Purpose.MARAC)
 
 
 def marac_coordinator(area: Area) -> User | None:
@@ -635,7 +634,7 @@ def referral_send(*, referral: Referral, by: User, now: datetime | None = None) 
             )
         _apply_repeat_rule(referral)
         agreement = marac_agreement(referral.area)
-        signatories = set(agreement.signatories.values_list("pk", flat=True)) if agreement else set()
+        signatories = signatory_agency_ids(area_id=referral.area_id, purpose=Purpose.MARAC)
         if agreement is None or referral.sender_agency_id not in signatories:
             raise ActionForbidden("Only signatories of the area's MARAC information-sharing agreement can refer.")
         if referral.recipient_agency_id not in signatories:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -42,6 +43,20 @@ def agreements_visible_to(user: User) -> QuerySet[SharingAgreement]:
     if agency is None:
         return SharingAgreement.objects.none()
     return SharingAgreement.objects.filter(area__in=agency.areas.all()).prefetch_related("signatories")
+
+
+def current_agreement(*, area_id: Any, purpose: str) -> SharingAgreement | None:
+    """The area's agreement for ``purpose`` that applies now: the newest active one. The one rule for "the area's
+    MARAC agreement" (referrals, meetings) and any other purpose that restricts material to signatories."""
+    return (
+        SharingAgreement.objects.filter(area_id=area_id, purpose=purpose, active=True).order_by("-created_at").first()
+    )
+
+
+def signatory_agency_ids(*, area_id: Any, purpose: str) -> set[Any]:
+    """Agencies that signed the area's current agreement for ``purpose`` (none when there is no agreement)."""
+    agreement = current_agreement(area_id=area_id, purpose=purpose)
+    return set(agreement.signatories.values_list("pk", flat=True)) if agreement is not None else set()
 
 
 def may_manage(user: User) -> bool:

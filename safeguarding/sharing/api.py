@@ -18,6 +18,7 @@ from safeguarding.api.base import ApiView, AuditedListView
 from safeguarding.exceptions import ActionForbidden, InvalidInput
 from safeguarding.organisations.models import Agency
 from safeguarding.sharing import requests as ir
+from safeguarding.sharing.agreements import agreements_visible_to
 from safeguarding.sharing.codes import (
     ConditionArt9,
     ConsentStatus,
@@ -29,7 +30,7 @@ from safeguarding.sharing.codes import (
     SpecialCategory,
 )
 from safeguarding.sharing.codes import Scope as ShareScope
-from safeguarding.sharing.models import InformationRequest, RequestOutcome, SharingAgreement
+from safeguarding.sharing.models import InformationRequest, RequestOutcome
 from safeguarding.sharing.registry import shareables
 
 
@@ -179,7 +180,7 @@ def respond_kwargs(user: User, data: dict[str, Any]) -> dict[str, Any]:
     data["record"] = resolve_record(user, record_type, record_id, "record_id") if record_id else None
     agreement_id = data.pop("agreement_id")
     if agreement_id:
-        data["agreement"] = SharingAgreement.objects.filter(pk=agreement_id).first()
+        data["agreement"] = agreements_visible_to(user).filter(pk=agreement_id).first()
         if data["agreement"] is None:
             raise InvalidInput.field("agreement_id", "No agreement has this id")
     return data

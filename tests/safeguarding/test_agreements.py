@@ -78,3 +78,11 @@ def test_the_api_and_page_list_agreements_in_the_callers_areas(world: World) -> 
     assert [a["id"] for a in listed] == [created.json()["id"]]
     assert api_client(world.officer).get(f"/api/v1/sharing-agreements/{created.json()['id']}/").status_code == 200
     assert signed_in(world.officer).get("/sharing-agreements/").status_code == 200
+
+
+def test_the_areas_current_agreement_is_its_newest_active_one_and_names_the_signatories(world: World) -> None:
+    save(world, purpose="marac", signatories=[world.trust, world.la, world.police])
+    newest = save(world, purpose="marac", title="MARAC protocol, revised", signatories=[world.trust, world.la])
+    assert agreements.current_agreement(area_id=world.area.pk, purpose="marac") == newest
+    assert agreements.signatory_agency_ids(area_id=world.area.pk, purpose="marac") == {world.trust.pk, world.la.pk}
+    assert agreements.signatory_agency_ids(area_id=world.area.pk, purpose="mappa") == set()

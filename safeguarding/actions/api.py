@@ -5,10 +5,8 @@ completion with evidence, and verification. Invisible actions answer 404."""
 from __future__ import annotations
 
 import base64
-from datetime import date
 from typing import Any
 
-from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -16,10 +14,11 @@ from rest_framework.response import Response
 
 from safeguarding import registry
 from safeguarding.accounts.models import User
-from safeguarding.actions.models import Action, ActionStatus
+from safeguarding.actions.models import Action
+from safeguarding.actions.selectors import get_visible_action, visible_actions
 from safeguarding.actions.services import action_complete, action_verify
 from safeguarding.api.base import ApiView
-from safeguarding.audit.services import record_access, record_denied
+from safeguarding.audit.services import record_access
 from safeguarding.organisations.selectors import agency_of
 from safeguarding.roles import MANAGER_ROLES
 
@@ -68,34 +67,6 @@ class TrackedActionPage(serializers.Serializer[Any]):
 
 def _user(request: Request) -> User:
     return request.user  # type: ignore[return-value]
-
-
-def visible_actions(*, user: User, mine: bool = False, status: str = "") -> list[Action]:
-    """Every tracked action ``user`` can see, of every kind; overdue (earliest due) first, undated last."""
-    agency = agency_of(user)
-    rows: list[Action] = []
-    for kind in registry.action_kinds():
-        qs = registry.visible(kind.model, user=user).select_related("owner_agency", "owner_person")
-        if mine:
-            from django.db.models import Q
-
-            condition = Q(owner_person=user) | (Q(owner_agency=agency) if agency is not None else Q(pk__in=[]))
-            qs = qs.filter(condition)
-        if status in ActionStatus.values:
-            qs = qs.filter(status=status)
-        rows.extend(qs)
-    rows.sort(key=lambda a: (a.due_date is None, a.due_date or date.max, a.created_at, str(a.pk)))
-    return rows
-
-
-def get_visible_action(*, user: User, pk: Any, route: str) -> Action:
-    for kind in registry.action_kinds():
-        found = registry.visible(kind.model, user=user).filter(pk=pk).first()
-        if found is not None:
-            record_access(user=user, objects_or_ids=found, route=route)
-            return found
-    record_denied(user=user, object_type="actions", object_id=pk, route=route)
-    raise Http404("Not found")
 
 
 def _may_verify(action: Action, user: User) -> bool:

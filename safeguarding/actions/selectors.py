@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db.models import Q
+from django.http import Http404
 from django.utils import timezone
 
 from safeguarding import registry
 from safeguarding.accounts.models import User
-from safeguarding.actions.models import OPEN_STATUSES, Action
+from safeguarding.actions.models import OPEN_STATUSES, Action, ActionStatus
+from safeguarding.audit.services import record_access, record_denied
 from safeguarding.organisations.selectors import agency_of
 
 
@@ -27,12 +30,43 @@ def _sort_key(action: Action) -> tuple[bool, date, object]:
     return (action.due_date is None, action.due_date or date.max, action.created_at)
 
 
+def _mine_q(user: User) -> Q:
+    """Owned by the user or by the user's agency."""
+    agency = agency_of(user)
+    return Q(owner_person=user) | (Q(owner_agency=agency) if agency is not None else Q(pk__in=[]))
+
+
+def visible_actions(*, user: User, mine: bool = False, status: str = "") -> list[Action]:
+    """Every tracked action ``user`` can see, of every kind, through each kind's visibility rule; overdue (earliest
+    due) first, undated last. One query per kind."""
+    rows: list[Action] = []
+    for kind in registry.action_kinds():
+        qs = registry.visible(kind.model, user=user).select_related("owner_agency", "owner_person")
+        if mine:
+            qs = qs.filter(_mine_q(user))
+        if status in ActionStatus.values:
+            qs = qs.filter(status=status)
+        rows.extend(qs)
+    rows.sort(key=lambda a: (*_sort_key(a), str(a.pk)))
+    return rows
+
+
+def get_visible_action(*, user: User, pk: Any, route: str) -> Action:
+    """One visible action of any kind (an access row), or 404 (a denied row) for missing and invisible alike."""
+    for kind in registry.action_kinds():
+        found = registry.visible(kind.model, user=user).filter(pk=pk).first()
+        if found is not None:
+            record_access(user=user, objects_or_ids=found, route=route)
+            return found
+    record_denied(user=user, object_type="actions", object_id=pk, route=route)
+    raise Http404("Not found")
+
+
 def my_open_actions(*, user: User, limit: int | None = None, today: date | None = None) -> list[ActionRow]:
     """Open actions of every registered kind that ``user`` owns, or their agency owns, read through each kind's
     visibility rule; overdue first. One query per kind (``limit`` applies per kind, then overall)."""
     today = today or timezone.localdate()
-    agency = agency_of(user)
-    mine = Q(owner_person=user) | (Q(owner_agency=agency) if agency is not None else Q(pk__in=[]))
+    mine = _mine_q(user)
     rows: list[tuple[Action, str]] = []
     for kind in registry.action_kinds():
         qs = (

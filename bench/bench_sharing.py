@@ -21,6 +21,7 @@ import argparse
 import http.client
 import json
 import os
+import secrets
 import signal
 import socket
 import statistics
@@ -33,6 +34,7 @@ from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 DB = "sg_bench_sharing"
+SECRET_KEY = secrets.token_urlsafe(50)  # one per run, for the DEBUG=0 settings check
 
 
 def _url() -> str:
@@ -51,7 +53,11 @@ def _env() -> dict[str, str]:
         **os.environ,
         "DATABASE_URL": _url(),
         "DJANGO_SETTINGS_MODULE": "safeguarding.settings",
-        "DEBUG": "1",
+        # As in production (DEBUG=0: no per-query debug recording), but over plain HTTP on the loopback.
+        "DEBUG": "0",
+        "SECRET_KEY": SECRET_KEY,
+        "ALLOWED_HOSTS": "localhost",
+        "SECURE_SSL_REDIRECT": "0",
         "ROOT_URLCONF": "bench.urls",
         "LOG_LEVEL": "WARNING",
         "TESTING": "0",

@@ -45,6 +45,7 @@ from cases.models import (
     SafeguardingPlan,
 )
 from cases.selectors import Scope
+from safeguarding.api.representation import represent
 
 
 class AgencyRefSerializer(serializers.Serializer[Any]):
@@ -206,7 +207,7 @@ class CaseSummarySerializer(CaseSerializer):
 def case_representation(case: Case, scope: Scope, context: dict[str, Any]) -> dict[str, Any]:
     context = {**context, "scopes": {case.pk: scope}}
     serializer = CaseSerializer if scope >= Scope.FULL else CaseSummarySerializer
-    return dict(serializer(case, context=context).data)
+    return represent(serializer, case, context)
 
 
 class CaseUpdateSerializer(serializers.Serializer[Any]):

@@ -80,6 +80,16 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def agency_membership(self) -> Membership | None:
+        """The user's membership, read with its agency in one query and kept on the instance (nearly every
+        permission check needs both)."""
+        related = User.membership.related
+        if not related.is_cached(self):
+            from safeguarding.organisations.models import Membership
+
+            found = Membership.objects.select_related("agency").filter(user_id=self.pk).first() if self.pk else None
+            related.set_cached_value(self, found)
+            if found is not None:
+                related.field.set_cached_value(found, self)
         try:
             return self.membership
         except models.ObjectDoesNotExist:

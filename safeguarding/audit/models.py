@@ -51,6 +51,14 @@ class AccessLog(models.Model):
         ]
         triggers = [
             pgtrigger.Protect(name="accesslog_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+            # Every row, whoever inserts it, is queued for the chainer in the inserting statement itself: one round
+            # trip per audited read, and no row can be committed without being queued.
+            pgtrigger.Trigger(
+                name="accesslog_queue_for_chain",
+                when=pgtrigger.After,
+                operation=pgtrigger.Insert,
+                func="INSERT INTO safeguarding_accesschainpending (entry_id) VALUES (NEW.id); RETURN NULL;",
+            ),
         ]
 
     def __str__(self) -> str:

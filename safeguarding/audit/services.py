@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import models
 
 from safeguarding import context
-from safeguarding.audit.models import AccessChainPending, AccessLog, Outcome
+from safeguarding.audit.models import AccessLog, Outcome
 
 if TYPE_CHECKING:
     from safeguarding.accounts.models import User
@@ -83,9 +83,7 @@ def record_access(
         user_agent=ctx.user_agent,
     )
     alias = AUDIT_DB if outcome == Outcome.DENIED and _separate_audit_connection() else "default"
-    with transaction.atomic(using=alias):
-        row.save(using=alias)
-        AccessChainPending.objects.using(alias).create(entry_id=row.pk)
+    row.save(using=alias)  # one statement: a trigger queues the row for the chainer (AccessLog.Meta.triggers)
     return row
 
 

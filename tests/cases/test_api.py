@@ -16,9 +16,9 @@ from tests.helpers import api_client, assert_access_rows
 pytestmark = pytest.mark.django_db
 
 # Query budgets (authentication, visibility, rows, scopes, the access-log row); a change here is a design decision.
-LIST_QUERIES = 14  # includes the bounded probe that picks the SQL shape (case_list_for_paging)
-SEARCH_QUERIES = 14
-DETAIL_QUERIES = 14
+LIST_QUERIES = 10  # includes the bounded probe that picks the SQL shape (case_list_for_paging)
+SEARCH_QUERIES = 10
+DETAIL_QUERIES = 11  # the visibility check, then the case with its related rows (case_get_for_user)
 
 CASE_SUBROUTES = ["", "chronology/", "enquiry/", "plans/", "capacity-assessments/", "dash-assessments/"]
 

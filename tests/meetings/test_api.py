@@ -14,7 +14,7 @@ from tests.meetings.factories import DECISION, MeetingWorld
 
 pytestmark = pytest.mark.django_db
 
-QUERIES = 13  # session, user, membership, audit writes, the page: fixed whatever the number of meetings
+QUERIES = 9  # session, user, membership, audit writes, the page: fixed whatever the number of meetings
 
 
 @pytest.fixture

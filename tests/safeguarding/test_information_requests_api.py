@@ -34,7 +34,7 @@ def body(world: World, **extra: Any) -> dict[str, Any]:
     }
 
 
-LIST_QUERIES = 14
+LIST_QUERIES = 10
 VARYING = {"id", "reference", "nhs_number", "created_at", "updated_at", "due_at"}
 
 

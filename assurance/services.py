@@ -66,12 +66,10 @@ def pack_create(*, by: User, period: Period) -> EvidencePack:
     agency = membership.agency
     _require_lead(agency.pk, by)
     data = pack_figures(agency=agency, period=period)
-    number = (
-        EvidencePack.objects.select_for_update()
-        .filter(agency=agency, period=period.label)
-        .aggregate(n=Max("number"))["n"]
-        or 0
-    ) + 1
+    # Numbering is serialised on the agency's row (a no-key lock: rows referring to the agency can still be written),
+    # so two leads creating a version at once get consecutive numbers rather than a unique-constraint error.
+    Agency.objects.select_for_update(no_key=True).filter(pk=agency.pk).exists()
+    number = (EvidencePack.objects.filter(agency=agency, period=period.label).aggregate(n=Max("number"))["n"] or 0) + 1
     pack = EvidencePack.objects.create(
         agency=agency,
         period=period.label,

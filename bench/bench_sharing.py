@@ -58,6 +58,7 @@ def _env() -> dict[str, str]:
         "SECRET_KEY": SECRET_KEY,
         "ALLOWED_HOSTS": "localhost",
         "SECURE_SSL_REDIRECT": "0",
+        "STATIC_ROOT": str(ROOT / "bench"),  # any existing directory: the API serves no static files
         "ROOT_URLCONF": "bench.urls",
         "LOG_LEVEL": "WARNING",
         "TESTING": "0",

@@ -508,6 +508,8 @@ def recommendation_add(*, review: Review, by: User, text: str, finding: str = ""
         raise TransitionNotAllowed("Recommendations belong to a commissioned review that is not closed.")
     if not text.strip():
         raise InvalidInput.field("text", "Write the recommendation")
+    # Serialised on the review's row, so two people adding at once get consecutive numbers.
+    Review.objects.select_for_update(no_key=True).filter(pk=review.pk).exists()
     number = (review.recommendations.aggregate(m=Max("number"))["m"] or 0) + 1
     recommendation = Recommendation.objects.create(
         review=review, number=number, text=text.strip(), finding=finding.strip(), created_by=by

@@ -1,0 +1,47 @@
+"""Two leads creating a version of the same pack at once get consecutive numbers, not a unique-constraint error."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+import pytest
+from django.db import connection, connections, transaction
+
+from assurance import services
+from assurance.models import EvidencePack
+from safeguarding.organisations.models import Agency
+from tests.assurance.conftest import Q2, make_scene
+
+pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "audit"])
+
+
+def test_a_version_created_while_another_is_being_created_takes_the_next_number(transactional_db: Any) -> None:
+    scene = make_scene()
+    results: dict[str, Any] = {}
+
+    def second_lead() -> None:
+        try:
+            results["pack"] = services.pack_create(by=scene.executive, period=Q2)
+        except BaseException as exc:  # reported by the assertion below
+            results["error"] = exc
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():
+        # The first lead's creation, part way through: it holds the agency's numbering lock and has taken number 1.
+        Agency.objects.select_for_update(no_key=True).filter(pk=scene.trust.pk).exists()
+        first = services.pack_create(by=scene.world.lead, period=Q2)
+        waiter = threading.Thread(target=second_lead)
+        waiter.start()
+        time.sleep(0.5)
+        with connection.cursor() as cursor:  # the second creation is waiting on the lock, not failing
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            )
+            assert cursor.fetchone()[0] == 1
+    waiter.join(timeout=30)
+    assert "error" not in results, results.get("error")
+    assert (first.number, results["pack"].number) == (1, 2)
+    assert sorted(EvidencePack.objects.values_list("number", flat=True)) == [1, 2]

@@ -20,6 +20,7 @@ from cases.selectors import Scope
 from safeguarding.accounts.models import User
 from safeguarding.api.base import ApiView, AuditedListView, with_etag
 from safeguarding.api.concurrency import check_if_match
+from safeguarding.api.pagination import DeferredJoinCursorPagination
 from safeguarding.audit.services import record_access, record_denied
 from safeguarding.exceptions import ActionForbidden, InvalidInput
 from safeguarding.organisations.models import Agency, Area, Team
@@ -53,6 +54,7 @@ class CaseListCreate(AuditedListView):
 
     serializer_class = s.CaseSummarySerializer
     ordering = ("-updated_at", "-id")
+    pagination_class = DeferredJoinCursorPagination  # the page's ids from the covering index, then the rows
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         user = _user(self.request)

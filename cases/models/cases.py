@@ -77,9 +77,12 @@ class Case(models.Model):
             ("contribute_case", "Contribute to a case (sharing scope)"),
         ]
         indexes = [
-            # Own-agency lists, newest first (the common list query walks this index).
-            models.Index(fields=["owning_agency", "-updated_at"], name="case_agency_updated_idx"),
-            models.Index(fields=["-updated_at", "-id"], name="case_updated_idx"),
+            # Own-agency lists, newest first; with the id included, the owned half of the visibility rule
+            # (``owning_agency_id = … → id``) is read from the index alone.
+            models.Index(fields=["owning_agency", "-updated_at"], include=["id"], name="case_agency_updated_cov_idx"),
+            # Case lists walk this index for the page's ids (``safeguarding.api.pagination``, deferred join); with the
+            # owning agency included, the walk tests ownership without reading the table.
+            models.Index(fields=["-updated_at", "-id"], include=["owning_agency"], name="case_updated_cov_idx"),
             models.Index(fields=["lead_practitioner", "status"], name="case_lead_status_idx"),
             models.Index(fields=["team", "status"], name="case_team_status_idx"),
         ]

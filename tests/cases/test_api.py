@@ -16,7 +16,7 @@ from tests.helpers import api_client, assert_access_rows
 pytestmark = pytest.mark.django_db
 
 # Query budgets (authentication, visibility, rows, scopes, the access-log row); a change here is a design decision.
-LIST_QUERIES = 10  # includes the bounded probe that picks the SQL shape (case_list_for_paging)
+LIST_QUERIES = 11  # the bounded probe that picks the SQL shape, then the page's ids and its rows (deferred join)
 SEARCH_QUERIES = 10
 DETAIL_QUERIES = 11  # the visibility check, then the case with its related rows (case_get_for_user)
 
@@ -272,3 +272,18 @@ def test_the_list_gives_the_same_rows_in_either_sql_shape(world: World, settings
     rows = api_client(world.practitioner).get("/api/v1/cases/").json()["results"]
     assert {r["id"] for r in rows} == {str(own.pk), str(shared.pk)}
     assert str(unshared.pk) not in {r["id"] for r in rows}
+
+
+def test_the_case_list_pages_forwards_and_backwards_in_update_order(world: World) -> None:
+    mine = [world.case() for _ in range(7)]
+    world.case(by=world.la_practitioner)  # another agency's, unshared: never on a page
+    expected = [str(c.pk) for c in sorted(mine, key=lambda c: (c.updated_at, str(c.pk)), reverse=True)]
+    client = api_client(world.practitioner)
+    pages, url = [], "/api/v1/cases/?page_size=3"
+    while url:
+        body = client.get(url).json()
+        pages.append([row["id"] for row in body["results"]])
+        url = body["next"]
+    assert pages == [expected[0:3], expected[3:6], expected[6:7]]
+    assert [row["id"] for row in client.get(body["previous"]).json()["results"]] == expected[3:6]
+    assert all(row["owning_agency"]["name"] == world.trust.name for row in body["results"])  # related rows read

@@ -30,7 +30,7 @@ class DeferredJoinCursorPagination(CursorPagination):
 
     def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> list[Any] | None:
         keys = {field.lstrip("-") for field in self.get_ordering(request, queryset, view)} | {"pk"}
-        page = super().paginate_queryset(queryset.select_related(None).only(*keys), request, view)
+        page: list[Any] | None = super().paginate_queryset(queryset.select_related(None).only(*keys), request, view)
         if page is None:
             return None
         rows = queryset.order_by().in_bulk([row.pk for row in page])

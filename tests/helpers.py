@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -116,3 +117,17 @@ def assert_access_rows(
             assert row.object_type == object_type
         if object_ids is not None:
             assert sorted(row.object_ids) == sorted(str(i) for i in object_ids), (row.object_ids, object_ids)
+
+
+def waits_on_a_lock(timeout: float = 30) -> bool:
+    """True once another session of this database waits on a lock (polled: a loaded machine can be slow)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            )
+            if cursor.fetchone()[0]:
+                return True
+        time.sleep(0.05)
+    return False

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import threading
-import time
 from typing import Any
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connections, transaction
 
 from assurance import services
 from assurance.models import EvidencePack
 from safeguarding.organisations.models import Agency
 from tests.assurance.conftest import Q2, make_scene
+from tests.helpers import waits_on_a_lock
 
 pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "audit"])
 
@@ -35,12 +35,7 @@ def test_a_version_created_while_another_is_being_created_takes_the_next_number(
         first = services.pack_create(by=scene.world.lead, period=Q2)
         waiter = threading.Thread(target=second_lead)
         waiter.start()
-        time.sleep(0.5)
-        with connection.cursor() as cursor:  # the second creation is waiting on the lock, not failing
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
-            )
-            assert cursor.fetchone()[0] == 1
+        assert waits_on_a_lock(), "the second one should wait on the lock, not fail"
     waiter.join(timeout=30)
     assert "error" not in results, results.get("error")
     assert (first.number, results["pack"].number) == (1, 2)

@@ -5,7 +5,10 @@ completion with evidence, and verification. Invisible actions answer 404."""
 from __future__ import annotations
 
 import base64
+import json
+from datetime import date, datetime
 from typing import Any
+from uuid import UUID
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -15,14 +18,16 @@ from rest_framework.response import Response
 from safeguarding import registry
 from safeguarding.accounts.models import User
 from safeguarding.actions.models import Action
-from safeguarding.actions.selectors import get_visible_action, visible_actions
+from safeguarding.actions.selectors import ActionKey, get_visible_action, visible_actions_page
 from safeguarding.actions.services import action_complete, action_verify
 from safeguarding.api.base import ApiView
 from safeguarding.audit.services import record_access
+from safeguarding.exceptions import InvalidInput
 from safeguarding.organisations.selectors import agency_of
 from safeguarding.roles import MANAGER_ROLES
 
 PAGE = 50
+MAX_PAGE = 200
 
 
 class TrackedActionSerializer(serializers.Serializer[Any]):
@@ -77,18 +82,29 @@ def _may_verify(action: Action, user: User) -> bool:
     return bool(agency is not None and agency.pk == action.owner_agency_id and user.has_role(*MANAGER_ROLES))
 
 
-def _cursor(offset: int) -> str:
-    return base64.urlsafe_b64encode(f"o:{offset}".encode()).decode()
+def _cursor(direction: str, key: ActionKey) -> str:
+    payload = {
+        "d": direction,
+        "due": key.due_date.isoformat() if key.due_date else None,
+        "at": key.created_at.isoformat(),
+        "id": str(key.id),
+    }
+    return base64.urlsafe_b64encode(json.dumps(payload).encode()).decode()
 
 
-def _offset(cursor: str | None) -> int:
-    if not cursor:
-        return 0
+def _position(cursor: str) -> tuple[str, ActionKey]:
     try:
-        kind, value = base64.urlsafe_b64decode(cursor.encode()).decode().split(":", 1)
-        return max(int(value), 0) if kind == "o" else 0
-    except ValueError:
-        return 0
+        payload = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        key = ActionKey(
+            due_date=date.fromisoformat(payload["due"]) if payload["due"] else None,
+            created_at=datetime.fromisoformat(payload["at"]),
+            id=UUID(payload["id"]),
+        )
+        if payload["d"] not in ("a", "b"):
+            raise ValueError(payload["d"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise InvalidInput.field("cursor", "Use the cursor from a next or previous link") from exc
+    return payload["d"], key
 
 
 class ActionList(ApiView):
@@ -97,6 +113,7 @@ class ActionList(ApiView):
             OpenApiParameter("mine", str, description="1: only actions you or your agency own"),
             OpenApiParameter("status", str, description="open, in_progress, completed, verified or cancelled"),
             OpenApiParameter("cursor", str, description="The page cursor from next or previous"),
+            OpenApiParameter("page_size", int, description=f"Rows per page (default {PAGE}, at most {MAX_PAGE})"),
         ],
         responses=TrackedActionPage,
         operation_id="actions_list",
@@ -104,11 +121,20 @@ class ActionList(ApiView):
     )
     def get(self, request: Request) -> Response:
         user = _user(request)
-        rows = visible_actions(
-            user=user, mine=request.query_params.get("mine") == "1", status=request.query_params.get("status", "")
+        params = request.query_params
+        direction, key = _position(params["cursor"]) if params.get("cursor") else ("a", None)
+        try:
+            size = min(max(int(params.get("page_size", PAGE)), 1), MAX_PAGE)
+        except ValueError:
+            size = PAGE
+        page, more = visible_actions_page(
+            user=user,
+            mine=params.get("mine") == "1",
+            status=params.get("status", ""),
+            after=key if direction == "a" else None,
+            before=key if direction == "b" else None,
+            size=size,
         )
-        offset = _offset(request.query_params.get("cursor"))
-        page = rows[offset : offset + PAGE]
         record_access(
             user=user,
             objects_or_ids=page,
@@ -116,15 +142,18 @@ class ActionList(ApiView):
             route="api:action-list",
         )
 
-        def link(at: int) -> str:
-            params = request.query_params.copy()
-            params["cursor"] = _cursor(at)
-            return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+        def link(to: str, action: Action) -> str:
+            query = params.copy()
+            query["cursor"] = _cursor(to, ActionKey.of(action))
+            return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
+        # Paging forwards, there is a previous page whenever a cursor brought us here; paging back, a next one.
+        has_next = more if direction == "a" else key is not None
+        has_previous = key is not None if direction == "a" else more
         return Response(
             {
-                "next": link(offset + PAGE) if offset + PAGE < len(rows) else None,
-                "previous": link(max(offset - PAGE, 0)) if offset > 0 else None,
+                "next": link("a", page[-1]) if page and has_next else None,
+                "previous": link("b", page[0]) if page and has_previous else None,
                 "results": TrackedActionSerializer(page, many=True).data,
             }
         )

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
+from uuid import UUID
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -25,20 +26,61 @@ class ActionRow:
     overdue: bool
 
 
-def _sort_key(action: Action) -> tuple[bool, date, object]:
-    # Overdue first is the same as earliest due date first; actions without a due date come last.
-    return (action.due_date is None, action.due_date or date.max, action.created_at)
-
-
 def _mine_q(user: User) -> Q:
     """Owned by the user or by the user's agency."""
     agency = agency_of(user)
     return Q(owner_person=user) | (Q(owner_agency=agency) if agency is not None else Q(pk__in=[]))
 
 
-def visible_actions(*, user: User, mine: bool = False, status: str = "") -> list[Action]:
-    """Every tracked action ``user`` can see, of every kind, through each kind's visibility rule; overdue (earliest
-    due) first, undated last. One query per kind."""
+@dataclass(frozen=True)
+class ActionKey:
+    """A position in the cross-kind order: earliest due first (overdue first is the same thing), undated last, then
+    created, then id."""
+
+    due_date: date | None
+    created_at: datetime
+    id: UUID
+
+    @classmethod
+    def of(cls, action: Action) -> ActionKey:
+        return cls(action.due_date, action.created_at, action.pk)
+
+    def sort_key(self) -> tuple[bool, date, datetime, UUID]:
+        return (self.due_date is None, self.due_date or date.max, self.created_at, self.id)
+
+    def after_q(self) -> Q:
+        """Rows after this key in the order (what the next page reads)."""
+        tie = Q(created_at__gt=self.created_at) | Q(created_at=self.created_at, id__gt=self.id)
+        if self.due_date is None:
+            return Q(due_date__isnull=True) & tie
+        return Q(due_date__gt=self.due_date) | Q(due_date__isnull=True) | (Q(due_date=self.due_date) & tie)
+
+    def before_q(self) -> Q:
+        """Rows before this key in the order (what the previous page reads)."""
+        tie = Q(created_at__lt=self.created_at) | Q(created_at=self.created_at, id__lt=self.id)
+        if self.due_date is None:
+            return Q(due_date__isnull=False) | (Q(due_date__isnull=True) & tie)
+        return Q(due_date__lt=self.due_date) | (Q(due_date=self.due_date) & tie)
+
+
+ORDER = (F("due_date").asc(nulls_last=True), "created_at", "id")
+REVERSED = (F("due_date").desc(nulls_first=True), "-created_at", "-id")
+
+
+def visible_actions_page(
+    *,
+    user: User,
+    mine: bool = False,
+    status: str = "",
+    after: ActionKey | None = None,
+    before: ActionKey | None = None,
+    size: int = 50,
+) -> tuple[list[Action], bool]:
+    """One page of every tracked action ``user`` can see, of every kind, through each kind's visibility rule;
+    earliest due first, undated last. Keyset pages: each kind reads at most ``size + 1`` rows past the cursor (one
+    query per kind), and the kinds' rows are merged. Returns the page and whether more rows lie beyond it (after it,
+    or before it when paging back with ``before``)."""
+    backwards = before is not None
     rows: list[Action] = []
     for kind in registry.action_kinds():
         qs = registry.visible(kind.model, user=user).select_related("owner_agency", "owner_person")
@@ -46,9 +88,14 @@ def visible_actions(*, user: User, mine: bool = False, status: str = "") -> list
             qs = qs.filter(_mine_q(user))
         if status in ActionStatus.values:
             qs = qs.filter(status=status)
-        rows.extend(qs)
-    rows.sort(key=lambda a: (*_sort_key(a), str(a.pk)))
-    return rows
+        if before is not None:
+            qs = qs.filter(before.before_q())
+        elif after is not None:
+            qs = qs.filter(after.after_q())
+        rows.extend(qs.order_by(*(REVERSED if backwards else ORDER))[: size + 1])
+    rows.sort(key=lambda a: ActionKey.of(a).sort_key(), reverse=backwards)
+    page, more = rows[:size], len(rows) > size
+    return (page[::-1] if backwards else page), more
 
 
 def get_visible_action(*, user: User, pk: Any, route: str) -> Action:
@@ -76,7 +123,7 @@ def my_open_actions(*, user: User, limit: int | None = None, today: date | None 
             .order_by("due_date", "created_at")
         )
         rows.extend((action, kind.label) for action in (qs[:limit] if limit else qs))
-    rows.sort(key=lambda pair: _sort_key(pair[0]))
+    rows.sort(key=lambda pair: ActionKey.of(pair[0]).sort_key())
     if limit:
         rows = rows[:limit]
     return [ActionRow(a, label, registry.object_url(a), a.is_overdue(today)) for a, label in rows]

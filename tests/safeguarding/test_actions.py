@@ -219,3 +219,46 @@ def test_my_actions_is_in_the_navigation_of_case_workers_only() -> None:
 
 def test_widget_action_is_a_registered_kind() -> None:
     assert WidgetAction in [k.model for k in registry.action_kinds()]
+
+
+def test_the_actions_api_pages_forwards_and_backwards_earliest_due_first(owner: Any) -> None:
+    from tests.helpers import api_client
+
+    widget = WidgetFactory(agency=owner.agency_membership.agency)
+    today = date(2026, 11, 27)
+    dues = [today, None, today - timedelta(days=3), today, None, today + timedelta(days=9), today - timedelta(days=3)]
+    actions = [WidgetActionFactory(widget=widget, owner_person=owner, due_date=due) for due in dues]
+    WidgetActionFactory()  # another agency's: never listed
+    order = sorted(actions, key=lambda a: (a.due_date is None, a.due_date or date.max, a.created_at, a.pk))
+    expected = [str(a.pk) for a in order]
+    client = api_client(owner)
+    pages, url, body = [], "/api/v1/actions/?page_size=3", {}
+    while url:
+        body = client.get(url).json()
+        pages.append([row["id"] for row in body["results"]])
+        url = body["next"]
+    assert pages == [expected[0:3], expected[3:6], expected[6:7]]
+    back = client.get(body["previous"]).json()
+    assert [row["id"] for row in back["results"]] == expected[3:6]
+    first = client.get(back["previous"]).json()
+    assert [row["id"] for row in first["results"]] == expected[0:3] and first["previous"] is None
+    assert client.get("/api/v1/actions/?cursor=nonsense").status_code == 400
+
+
+def test_the_actions_api_costs_the_same_queries_for_a_few_actions_or_many(owner: Any) -> None:
+    from tests.helpers import api_client
+
+    widget = WidgetFactory(agency=owner.agency_membership.agency)
+    client = api_client(owner)
+    WidgetActionFactory(widget=widget, owner_person=owner)
+    client.get("/api/v1/actions/")  # warm up the session
+    with CaptureQueriesContext(connection) as few:
+        client.get("/api/v1/actions/")
+    for _ in range(60):
+        WidgetActionFactory(widget=widget, owner_person=owner)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get("/api/v1/actions/")
+    assert len(response.json()["results"]) == 50 and response.json()["next"]
+    assert len(few) == len(many)
+    reads = [q["sql"] for q in many.captured_queries if 'FROM "testapp_widgetaction"' in q["sql"]]
+    assert reads and all("LIMIT 51" in sql for sql in reads)  # a page's worth per kind, never the whole table

@@ -124,6 +124,8 @@ def waits_on_a_lock(timeout: float = 30) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         with connection.cursor() as cursor:
+            # Inside a transaction the statistics views are a snapshot taken at first use: drop it for each look.
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
             cursor.execute(
                 "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
             )
@@ -131,3 +133,32 @@ def waits_on_a_lock(timeout: float = 30) -> bool:
                 return True
         time.sleep(0.05)
     return False
+
+
+class InThread:
+    """Run ``call`` in a thread of its own (its own database connection), keeping its result or its exception."""
+
+    def __init__(self, call: Any) -> None:
+        import threading
+
+        self.result: Any = None
+        self.error: BaseException | None = None
+
+        def run() -> None:
+            from django.db import connections
+
+            try:
+                self.result = call()
+            except BaseException as exc:  # handed to the test through .value()
+                self.error = exc
+            finally:
+                connections.close_all()
+
+        self.thread = threading.Thread(target=run)
+        self.thread.start()
+
+    def value(self, timeout: float = 30) -> Any:
+        self.thread.join(timeout=timeout)
+        if self.error is not None:
+            raise self.error
+        return self.result

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import pytest
-from django.db import connections, transaction
+from django.db import transaction
 
 from reviews import services
 from reviews.models import Review
-from tests.helpers import waits_on_a_lock
+from tests.helpers import InThread, waits_on_a_lock
 from tests.reviews.factories import Board
 
 pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "audit"])
@@ -19,23 +18,10 @@ pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "audi
 def test_a_recommendation_added_while_another_is_being_added_takes_the_next_number(transactional_db: Any) -> None:
     board = Board()
     review = board.commissioned()
-    results: dict[str, Any] = {}
-
-    def second_author() -> None:
-        try:
-            results["added"] = services.recommendation_add(review=review, by=board.manager_sab, text="Second.")
-        except BaseException as exc:  # reported by the assertion below
-            results["error"] = exc
-        finally:
-            connections.close_all()
-
     with transaction.atomic():
         # The first addition, part way through: it holds the review's numbering lock and has taken number 1.
         Review.objects.select_for_update(no_key=True).filter(pk=review.pk).exists()
         first = services.recommendation_add(review=review, by=board.manager_sab, text="First.")
-        waiter = threading.Thread(target=second_author)
-        waiter.start()
-        assert waits_on_a_lock(), "the second one should wait on the lock, not fail"
-    waiter.join(timeout=30)
-    assert "error" not in results, results.get("error")
-    assert (first.number, results["added"].number) == (1, 2)
+        second = InThread(lambda: services.recommendation_add(review=review, by=board.manager_sab, text="Second."))
+        assert waits_on_a_lock(), f"the second one should wait on the lock, not fail: {second.error!r}"
+    assert (first.number, second.value().number) == (1, 2)

@@ -262,6 +262,12 @@ if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
     }
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# An oversized file is cut off while it arrives (safeguarding.attachments.upload), never stored whole.
+FILE_UPLOAD_HANDLERS = [
+    "safeguarding.attachments.upload.SizeCappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Email: templated, opaque references and links only (Django 6.1 mailers).
 _mail_backend = env_str(
@@ -405,6 +411,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "beat-heartbeat": {"task": "safeguarding.tasks.beat_heartbeat", "schedule": 30.0},
     "audit-chain": {"task": "safeguarding.tasks.chain_access_log", "schedule": 15.0},
     "bulk-access": {"task": "safeguarding.tasks.detect_bulk_access", "schedule": 300.0},
+    "attachment-orphans": {"task": "safeguarding.tasks.sweep_orphaned_attachments", "schedule": 86_400.0},
     # The clock engine: claim due deadlines and hand them to workers in batches (escalation/engine.py).
     "clock-sweep": {"task": "escalation.tasks.sweep", "schedule": float(env_int("CLOCKS_SWEEP_SECONDS", 60))},
 }

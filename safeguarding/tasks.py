@@ -20,6 +20,7 @@ __all__ = [
     "render_export",
     "send_account_notice",
     "send_notification_email",
+    "sweep_orphaned_attachments",
 ]
 
 
@@ -44,3 +45,11 @@ def detect_bulk_access() -> int:
     from safeguarding.audit.views_access import detect_bulk_access as detect
 
     return detect()
+
+
+@shared_task(name="safeguarding.tasks.sweep_orphaned_attachments", ignore_result=True, acks_late=True)
+def sweep_orphaned_attachments() -> int:
+    """Daily: remove stored files no attachment row names (written by a transaction that rolled back)."""
+    from safeguarding.attachments.services import attachment_orphans_sweep
+
+    return attachment_orphans_sweep()

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
+from collections.abc import Iterator
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -13,6 +16,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.http import Http404
+from django.utils import timezone
 
 from safeguarding import registry
 from safeguarding.accounts.models import User
@@ -23,6 +27,7 @@ from safeguarding.exceptions import ActionForbidden, InvalidInput
 logger = logging.getLogger(__name__)
 
 FIELD = "file"
+ATTACHMENTS_DIR = "attachments"  # see models.attachment_path
 
 
 def max_size_display() -> str:
@@ -91,7 +96,7 @@ def attachment_add(*, parent: models.Model, uploaded_file: UploadedFile[Any] | N
     )
     # The file is written before the row, so a row never points at a missing file. If this transaction (or an
     # outer one) rolls back afterwards, the stored file is an orphan: unreachable, because downloads start from
-    # the row. Django has no rollback hook, so such orphans stay in storage (README, "Attachments").
+    # the row. Django has no rollback hook: attachment_orphans_sweep removes such files a day later.
     with transaction.atomic():
         attachment.file.save(attachment.pk.hex, File(uploaded_file), save=False)
         stored_name = attachment.file.name
@@ -110,3 +115,33 @@ def _discard(name: str | None) -> None:
         default_storage.delete(name)
     except Exception:  # pragma: no cover - storage outage: the file is unreachable anyway
         logger.warning("could not remove an orphaned attachment file")
+
+
+ORPHAN_GRACE = timedelta(days=1)  # longer than any transaction that writes a file before its row
+
+
+def _stored_files(directory: str) -> Iterator[str]:
+    directories, files = default_storage.listdir(directory)
+    for name in files:
+        yield f"{directory}/{name}"
+    for sub in directories:
+        yield from _stored_files(f"{directory}/{sub}")
+
+
+def attachment_orphans_sweep(*, now: datetime | None = None, grace: timedelta = ORPHAN_GRACE) -> int:
+    """Delete stored files that no attachment row names and that are older than ``grace``: files written by a
+    transaction that then rolled back (``attachment_add`` writes the file before the row). Returns how many."""
+    cutoff = (now or timezone.now()) - grace
+    if not default_storage.exists(ATTACHMENTS_DIR):
+        return 0
+    removed = 0
+    old = (name for name in _stored_files(ATTACHMENTS_DIR) if default_storage.get_modified_time(name) < cutoff)
+    while batch := list(itertools.islice(old, 500)):
+        named = set(Attachment.objects.filter(file__in=batch).values_list("file", flat=True))
+        for name in batch:
+            if name not in named:
+                _discard(name)
+                removed += 1
+    if removed:
+        logger.info("removed %d orphaned attachment files", removed)
+    return removed

@@ -5,22 +5,32 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import zipfile
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.db import connection
 from django.http import Http404
+from django.test.client import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from safeguarding.attachments import filetypes
 from safeguarding.attachments.models import Attachment
-from safeguarding.attachments.services import attachment_add
+from safeguarding.attachments.services import attachment_add, attachment_orphans_sweep
+from safeguarding.attachments.upload import OversizedUpload, SizeCappedUploadHandler
 from safeguarding.audit.models import Outcome
 from safeguarding.exceptions import ActionForbidden, InvalidInput
 from safeguarding.roles import Role
+from safeguarding.tasks import sweep_orphaned_attachments
 from tests.factories import UserFactory, WidgetFactory
 from tests.helpers import api_client, assert_access_rows, signed_in
 
@@ -341,3 +351,46 @@ def test_api_download_goes_through_the_parent_and_is_audited(widget: Any, worker
 def test_the_api_documentation_describes_the_attachment_routes() -> None:
     page = signed_in(UserFactory()).get("/api/docs/").content.decode()
     assert "Attach a file to a record" in page and "/api/v1/attachments/{id}/download/" in page
+
+
+def test_an_oversized_file_is_cut_off_as_it_arrives_and_refused_with_the_size_message(
+    widget: Any, worker: Any, settings: Any
+) -> None:
+    settings.ATTACHMENT_MAX_BYTES = 100 * 1024
+    stored: list[int] = []
+
+    class Recording(TemporaryFileUploadHandler):
+        """The handler that writes the file to disk, counting what reaches it."""
+
+        def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
+            stored.append(len(raw_data))
+            super().receive_data_chunk(raw_data, start)
+
+    big = b"%PDF-1.7\n" + b"0" * (1024 * 1024)
+    request = RequestFactory().post("/", {"file": upload("big.pdf", big)})
+    request.upload_handlers = [SizeCappedUploadHandler(request), Recording(request)]
+    received = request.FILES["file"]
+    assert isinstance(received, OversizedUpload) and received.size > settings.ATTACHMENT_MAX_BYTES
+    assert sum(stored) <= settings.ATTACHMENT_MAX_BYTES  # nothing past the limit was written anywhere
+
+    response = signed_in(worker).post(panel(widget), {"file": upload("big.pdf", big)})
+    assert response.status_code == 400
+    assert b"The selected file must be smaller than 100 KB" in response.content
+    assert not Attachment.objects.exists()
+
+
+def test_the_daily_sweep_removes_only_old_files_no_attachment_names(widget: Any, worker: Any) -> None:
+    kept = attachment_add(parent=widget, uploaded_file=upload("visit.txt", b"Visited today"), by=worker)
+    orphan = default_storage.save("attachments/2026/01/00000000000000000000000000000001", ContentFile(b"x"))
+    fresh = default_storage.save("attachments/2026/11/00000000000000000000000000000002", ContentFile(b"y"))
+    two_days_ago = (timezone.now() - timedelta(days=2)).timestamp()
+    for name in (kept.file.name, orphan):
+        os.utime(default_storage.path(name), (two_days_ago, two_days_ago))
+
+    assert attachment_orphans_sweep() == 1
+    assert not default_storage.exists(orphan)
+    assert default_storage.exists(kept.file.name)  # named by its row, however old
+    assert default_storage.exists(fresh)  # may belong to a transaction still running
+    assert sweep_orphaned_attachments.apply().get() == 0  # the beat task, idempotent
+    schedule = django_settings.CELERY_BEAT_SCHEDULE["attachment-orphans"]
+    assert schedule["task"] == "safeguarding.tasks.sweep_orphaned_attachments"

@@ -24,15 +24,7 @@ from safeguarding.api.base import ApiView, AuditedListView, with_etag
 from safeguarding.api.concurrency import check_if_match
 from safeguarding.audit.services import record_access
 from safeguarding.exceptions import ActionForbidden, InvalidInput, TransitionNotAllowed
-
-
-def _user(request: Request) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _route(request: Request) -> str:
-    return request.resolver_match.view_name  # type: ignore[union-attr]
-
+from safeguarding.requests import request_user, route_name
 
 # --- metrics -------------------------------------------------------------------------------------------------------
 
@@ -78,7 +70,7 @@ class MetricsView(ApiView):
         params = request.query_params
         period = parse_period(params.get("period"), from_=params.get("from"), to=params.get("to"))
         ctx, audience = selectors.metric_context_for_user(
-            user=_user(request),
+            user=request_user(request),
             period=period,
             agency_id=params.get("agency"),
             team_id=params.get("team"),
@@ -88,10 +80,10 @@ class MetricsView(ApiView):
         payload["audience"] = audience.kind
         payload["agencies"] = [{"id": str(a.pk), "name": a.name} for a in audience.agencies if a.pk in ctx.agency_ids]
         record_access(
-            user=_user(request),
+            user=request_user(request),
             objects_or_ids=[str(a) for a in ctx.agency_ids],
             object_type="safeguarding.agency",
-            route=_route(request),
+            route=route_name(request),
             purpose=f"assurance metrics {period.label}",
         )
         return Response(payload)
@@ -165,7 +157,7 @@ class SignInput(serializers.Serializer[Any]):
 
 
 def _get_pack(request: Request, pk: Any) -> EvidencePack:
-    return selectors.pack_get_for_user(user=_user(request), pk=pk, route=_route(request))
+    return selectors.pack_get_for_user(user=request_user(request), pk=pk, route=route_name(request))
 
 
 def _detail(pack: EvidencePack, code: int = 200) -> Response:
@@ -181,7 +173,7 @@ class PackListCreate(AuditedListView):
     ordering = ("-created_at", "id")
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        return selectors.pack_list_for_user(user=_user(self.request)).select_related("agency")
+        return selectors.pack_list_for_user(user=request_user(self.request)).select_related("agency")
 
     @extend_schema(
         request=PackCreateInput,
@@ -192,7 +184,7 @@ class PackListCreate(AuditedListView):
     def post(self, request: Request) -> Response:
         data: Any = request.data
         period = parse_period(data.get("period") or None, from_=data.get("from"), to=data.get("to"))
-        user = _user(request)
+        user = request_user(request)
         if not selectors.audience_for(user).exact:
             raise ActionForbidden("Only the organisation's safeguarding or executive leads may prepare evidence packs.")
         return _detail(services.pack_create(by=user, period=period), status.HTTP_201_CREATED)
@@ -210,12 +202,12 @@ class PackDetail(ApiView):
     )
     def patch(self, request: Request, pk: str) -> Response:
         pack = _get_pack(request, pk)
-        if not selectors.is_provider_lead(_user(request), pack.agency_id):
+        if not selectors.is_provider_lead(request_user(request), pack.agency_id):
             raise ActionForbidden()
         check_if_match(request, pack)
         body = NarrativeInput(data=request.data)
         body.is_valid(raise_exception=True)
-        return _detail(services.pack_update_narrative(pack=pack, by=_user(request), **body.validated_data))
+        return _detail(services.pack_update_narrative(pack=pack, by=request_user(request), **body.validated_data))
 
 
 class PackSign(ApiView):
@@ -228,14 +220,16 @@ class PackSign(ApiView):
         pack = _get_pack(request, pk)
         body = SignInput(data=request.data)
         body.is_valid(raise_exception=True)
-        return _detail(services.pack_sign(pack=pack, by=_user(request), capacity=body.validated_data["capacity"]))
+        return _detail(
+            services.pack_sign(pack=pack, by=request_user(request), capacity=body.validated_data["capacity"])
+        )
 
 
 class PackNewVersion(ApiView):
     @extend_schema(request=None, responses={201: PackDetailSerializer}, summary="Start the next version (a new draft)")
     def post(self, request: Request, pk: str) -> Response:
         pack = _get_pack(request, pk)
-        return _detail(services.pack_new_version(pack=pack, by=_user(request)), status.HTTP_201_CREATED)
+        return _detail(services.pack_new_version(pack=pack, by=request_user(request)), status.HTTP_201_CREATED)
 
 
 class RenderAccepted(serializers.Serializer[Any]):
@@ -252,7 +246,7 @@ class PackRender(ApiView):
         summary="Render the signed pack as PDF/A-3u in the background; poll the pack for progress",
     )
     def post(self, request: Request, pk: str) -> Response:
-        pack = services.pack_request_render(pack=_get_pack(request, pk), by=_user(request))
+        pack = services.pack_request_render(pack=_get_pack(request, pk), by=request_user(request))
         return Response(
             {
                 "id": str(pack.pk),
@@ -284,7 +278,7 @@ class PackDownload(ApiView):
     def get(self, request: Request, pk: str) -> FileResponse:
         pack = _get_pack(request, pk)
         response = pack_file_response(pack)
-        services.pack_downloaded(pack=pack, by=_user(request), route=_route(request))
+        services.pack_downloaded(pack=pack, by=request_user(request), route=route_name(request))
         return response
 
 
@@ -292,7 +286,7 @@ class PackCsv(ApiView):
     @extend_schema(responses={(200, "text/csv"): str}, summary="The pack's figures as CSV (suppressed, audited)")
     def get(self, request: Request, pk: str) -> HttpResponse:
         pack = _get_pack(request, pk)
-        services.pack_downloaded(pack=pack, by=_user(request), route=_route(request), fmt="csv")
+        services.pack_downloaded(pack=pack, by=request_user(request), route=route_name(request), fmt="csv")
         return pack_csv_response(pack)
 
 
@@ -337,7 +331,7 @@ class TrainingListCreate(AuditedListView):
     ordering = ("-created_at", "id")
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        return selectors.training_list_for_user(user=_user(self.request)).select_related("staff")
+        return selectors.training_list_for_user(user=request_user(self.request)).select_related("staff")
 
     @extend_schema(request=TrainingInput, responses={201: TrainingSerializer}, summary="Record one training")
     def post(self, request: Request) -> Response:
@@ -345,7 +339,7 @@ class TrainingListCreate(AuditedListView):
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         staff = User.objects.filter(pk=data.pop("staff_id")).first()
-        record = services.training_record_create(by=_user(request), staff=staff, **data)
+        record = services.training_record_create(by=request_user(request), staff=staff, **data)
         return Response(TrainingSerializer(record).data, status=status.HTTP_201_CREATED)
 
 
@@ -378,7 +372,7 @@ class TrainingImport(ApiView):
             text = upload.read(5_000_000).decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise InvalidInput.field("file", "The file must be UTF-8 CSV") from exc
-        result = services.training_import_csv(by=_user(request), text=text)
+        result = services.training_import_csv(by=request_user(request), text=text)
         if not result.ok:
             return Response(
                 {

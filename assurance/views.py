@@ -22,18 +22,15 @@ from safeguarding.accounts.models import User
 from safeguarding.audit.services import record_access
 from safeguarding.exceptions import ServiceError
 from safeguarding.organisations.models import Area, Team
+from safeguarding.requests import request_user
 from safeguarding.web.forms import add_service_errors
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _metrics_request(request: HttpRequest) -> tuple[Any, Any, Any]:
     params = request.GET
     period = parse_period(params.get("period") or None, from_=params.get("from"), to=params.get("to"))
     ctx, audience = selectors.metric_context_for_user(
-        user=_user(request),
+        user=request_user(request),
         period=period,
         agency_id=params.get("agency") or None,
         team_id=params.get("team") or None,
@@ -48,7 +45,7 @@ def metrics_page(request: HttpRequest) -> HttpResponse:
     payload = fig.metrics_payload(ctx, exact=audience.exact)
     titles = {m["code"]: m["title"] for m in payload["metrics"]}
     record_access(
-        user=_user(request),
+        user=request_user(request),
         objects_or_ids=[str(a) for a in ctx.agency_ids],
         object_type="safeguarding.agency",
         route="assurance:metrics",
@@ -81,7 +78,7 @@ def metrics_csv(request: HttpRequest) -> HttpResponse:
     period, ctx, _audience = _metrics_request(request)
     payload = fig.metrics_payload(ctx, exact=False, trends=False)
     record_access(
-        user=_user(request),
+        user=request_user(request),
         objects_or_ids=[str(a) for a in ctx.agency_ids],
         object_type="safeguarding.agency",
         route="assurance:metrics-csv",
@@ -94,7 +91,7 @@ def metrics_csv(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def pack_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     audience = selectors.audience_for(user)
     if not audience.kind:
         raise PermissionDenied
@@ -121,7 +118,7 @@ def pack_list(request: HttpRequest) -> HttpResponse:
 
 
 def _pack_context(request: HttpRequest, pack: EvidencePack, **extra: Any) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     lead = selectors.is_provider_lead(user, pack.agency_id)
     roles = set(user.agency_membership.roles) if user.agency_membership else set()
     can_sign = [
@@ -148,13 +145,13 @@ def _pack_context(request: HttpRequest, pack: EvidencePack, **extra: Any) -> dic
 
 @require_GET
 def pack_detail(request: HttpRequest, pk: Any) -> HttpResponse:
-    pack = selectors.pack_get_for_user(user=_user(request), pk=pk, route="assurance:pack")
+    pack = selectors.pack_get_for_user(user=request_user(request), pk=pk, route="assurance:pack")
     return render(request, "assurance/pack_detail.html", _pack_context(request, pack))
 
 
 @require_POST
 def pack_narrative(request: HttpRequest, pk: Any) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     pack = selectors.pack_get_for_user(user=user, pk=pk, route="assurance:pack-narrative")
     form = f.NarrativeForm(request.POST)
     if form.is_valid():
@@ -170,7 +167,7 @@ def pack_narrative(request: HttpRequest, pk: Any) -> HttpResponse:
 
 @require_POST
 def pack_sign(request: HttpRequest, pk: Any) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     pack = selectors.pack_get_for_user(user=user, pk=pk, route="assurance:pack-sign")
     try:
         pack = services.pack_sign(pack=pack, by=user, capacity=request.POST.get("capacity", ""))
@@ -191,7 +188,7 @@ def pack_sign(request: HttpRequest, pk: Any) -> HttpResponse:
 
 @require_POST
 def pack_new_version(request: HttpRequest, pk: Any) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     pack = selectors.pack_get_for_user(user=user, pk=pk, route="assurance:pack-new-version")
     new = services.pack_new_version(pack=pack, by=user)
     messages.success(request, f"Version {new.number} started as a draft; version {pack.number} is kept.")
@@ -200,7 +197,7 @@ def pack_new_version(request: HttpRequest, pk: Any) -> HttpResponse:
 
 @require_POST
 def pack_render(request: HttpRequest, pk: Any) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     pack = selectors.pack_get_for_user(user=user, pk=pk, route="assurance:pack-render")
     pack = services.pack_request_render(pack=pack, by=user)
     if request.htmx:  # type: ignore[attr-defined]
@@ -210,7 +207,7 @@ def pack_render(request: HttpRequest, pk: Any) -> HttpResponse:
 
 @require_GET
 def pack_progress(request: HttpRequest, pk: Any) -> HttpResponse:
-    pack = selectors.pack_get_for_user(user=_user(request), pk=pk, route="assurance:pack-progress")
+    pack = selectors.pack_get_for_user(user=request_user(request), pk=pk, route="assurance:pack-progress")
     response = render(request, "assurance/pack_detail.html#render-progress", {"pack": pack})
     if pack.render_status in (RenderStatus.READY, RenderStatus.FAILED):
         stop = HttpResponseStopPolling(response.content)
@@ -220,16 +217,16 @@ def pack_progress(request: HttpRequest, pk: Any) -> HttpResponse:
 
 @require_GET
 def pack_download(request: HttpRequest, pk: Any) -> HttpResponseBase:
-    pack = selectors.pack_get_for_user(user=_user(request), pk=pk, route="assurance:pack-download")
+    pack = selectors.pack_get_for_user(user=request_user(request), pk=pk, route="assurance:pack-download")
     response = api.pack_file_response(pack)
-    services.pack_downloaded(pack=pack, by=_user(request), route="assurance:pack-download")
+    services.pack_downloaded(pack=pack, by=request_user(request), route="assurance:pack-download")
     return response
 
 
 @require_GET
 def pack_csv(request: HttpRequest, pk: Any) -> HttpResponse:
-    pack = selectors.pack_get_for_user(user=_user(request), pk=pk, route="assurance:pack-csv")
-    services.pack_downloaded(pack=pack, by=_user(request), route="assurance:pack-csv", fmt="csv")
+    pack = selectors.pack_get_for_user(user=request_user(request), pk=pk, route="assurance:pack-csv")
+    services.pack_downloaded(pack=pack, by=request_user(request), route="assurance:pack-csv", fmt="csv")
     return api.pack_csv_response(pack)
 
 
@@ -243,7 +240,7 @@ def _staff_choices(user: User) -> list[tuple[str, str]]:
 
 @require_http_methods(["GET", "POST"])
 def training(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     if not selectors.may_manage_training(user):
         raise PermissionDenied
     form = f.TrainingForm(request.POST or None, staff=_staff_choices(user))
@@ -261,7 +258,7 @@ def training(request: HttpRequest) -> HttpResponse:
 
 
 def _training_page(request: HttpRequest, **ctx: Any) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     records = list(selectors.training_list_for_user(user=user).select_related("staff")[:200])
     record_access(user=user, objects_or_ids=records, route="assurance:training")
     status = ctx.pop("status", 200)
@@ -270,7 +267,7 @@ def _training_page(request: HttpRequest, **ctx: Any) -> HttpResponse:
 
 @require_POST
 def training_import(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     if not selectors.may_manage_training(user):
         raise PermissionDenied
     import_form = f.TrainingImportForm(request.POST, request.FILES)

@@ -24,11 +24,8 @@ from safeguarding.api.pagination import DeferredJoinCursorPagination
 from safeguarding.audit.services import record_access, record_denied
 from safeguarding.exceptions import ActionForbidden, InvalidInput
 from safeguarding.organisations.models import Agency, Area, Team
+from safeguarding.requests import request_user
 from safeguarding.roles import reaches_case_data
-
-
-def _user(request: Request) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _require_case_worker(user: User) -> None:
@@ -39,7 +36,7 @@ def _require_case_worker(user: User) -> None:
 
 def visible_case(request: Request, case_id: Any, *, min_scope: Scope = Scope.SUMMARY) -> tuple[Case, Scope]:
     return selectors.case_get_for_user(
-        user=_user(request),
+        user=request_user(request),
         case_id=case_id,
         route=request.resolver_match.view_name,  # type: ignore[union-attr]
         min_scope=min_scope,
@@ -57,7 +54,7 @@ class CaseListCreate(AuditedListView):
     pagination_class = DeferredJoinCursorPagination  # the page's ids from the covering index, then the rows
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        user = _user(self.request)
+        user = request_user(self.request)
         qs = selectors.case_list_for_paging(user=user).select_related(
             "owning_agency", "area", "lead_practitioner", "adult", "team"
         )
@@ -75,7 +72,7 @@ class CaseListCreate(AuditedListView):
     def list_context(self, rows: Sequence[Any]) -> dict[str, Any]:
         return {
             **self.get_serializer_context(),
-            "scopes": selectors.case_scopes_for_user(user=_user(self.request), cases=rows),
+            "scopes": selectors.case_scopes_for_user(user=request_user(self.request), cases=rows),
         }
 
     @extend_schema(
@@ -109,7 +106,7 @@ class CaseListCreate(AuditedListView):
         summary='Log a concern (creates a raised case, or a draft with "draft": true; joins an open case)',
     )
     def post(self, request: Request) -> Response:
-        user = _user(request)
+        user = request_user(request)
         _require_case_worker(user)
         body = s.CaseCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -152,7 +149,9 @@ class CaseDetail(ApiView):
         version = check_if_match(request, case)
         body = s.CaseUpdateSerializer(data=request.data, partial=True)
         body.is_valid(raise_exception=True)
-        case = services.case_update(case=case, by=_user(request), expected_version=version, **body.validated_data)
+        case = services.case_update(
+            case=case, by=request_user(request), expected_version=version, **body.validated_data
+        )
         return with_etag(Response(s.case_representation(case, scope, {"request": request})), case)
 
 
@@ -163,7 +162,7 @@ class CaseTransition(ApiView):
         summary="Apply a named transition (409 with the reason when not allowed now)",
     )
     def post(self, request: Request, pk: str) -> Response:
-        user = _user(request)
+        user = request_user(request)
         case, scope = visible_case(request, pk)
         body = s.TransitionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -220,7 +219,7 @@ class CaseSearch(ApiView):
         summary="Search cases by name, date of birth, NHS number or reference (POST: nothing in the URL)",
     )
     def post(self, request: Request) -> Response:
-        user = _user(request)
+        user = request_user(request)
         body = s.SearchSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         qs = selectors.case_search(user=user, **body.validated_data).select_related(
@@ -264,7 +263,7 @@ class CaseChronology(CaseNestedList):
         case, _ = visible_case(request, pk, min_scope=Scope.FULL)
         body = s.ChronologyInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        entry = services.chronology_add(case=case, by=_user(request), **body.validated_data)
+        entry = services.chronology_add(case=case, by=request_user(request), **body.validated_data)
         return Response(s.ChronologyEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
 
 
@@ -294,7 +293,7 @@ class CaseEnquiry(ApiView):
         body = s.EnquiryUpdateSerializer(data=request.data, partial=True)
         body.is_valid(raise_exception=True)
         enquiry = services.enquiry_update(
-            enquiry=enquiry, by=_user(request), expected_version=version, **body.validated_data
+            enquiry=enquiry, by=request_user(request), expected_version=version, **body.validated_data
         )
         return with_etag(Response(s.EnquirySerializer(enquiry).data), enquiry)
 
@@ -307,7 +306,9 @@ class CaseEnquiryConclude(ApiView):
     )
     def post(self, request: Request, pk: str) -> Response:
         enquiry = services.enquiry_conclude(
-            enquiry=current_enquiry(request, pk), by=_user(request), notes=str(dict(request.data).get("notes", ""))
+            enquiry=current_enquiry(request, pk),
+            by=request_user(request),
+            notes=str(dict(request.data).get("notes", "")),
         )
         return with_etag(Response(s.EnquirySerializer(enquiry).data), enquiry)
 
@@ -326,7 +327,7 @@ class CasePlans(CaseNestedList):
         request=s.PlanInputSerializer, responses={201: s.PlanSerializer}, summary="Start a safeguarding plan"
     )
     def post(self, request: Request, pk: str) -> Response:
-        user = _user(request)
+        user = request_user(request)
         case, _ = visible_case(request, pk, min_scope=Scope.FULL)
         body = s.PlanInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -354,7 +355,7 @@ class CasePlanReview(ApiView):
         plan = _visible_plan(request, pk, plan_id)
         body = s.PlanReviewSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        plan = services.plan_review(plan=plan, by=_user(request), **body.validated_data)
+        plan = services.plan_review(plan=plan, by=request_user(request), **body.validated_data)
         return Response(s.PlanSerializer(plan).data)
 
 
@@ -365,7 +366,7 @@ class CasePlanActions(ApiView):
         summary="Add an action to a plan (risk, action, by whom, by when)",
     )
     def post(self, request: Request, pk: str, plan_id: str) -> Response:
-        user = _user(request)
+        user = request_user(request)
         plan = _visible_plan(request, pk, plan_id)
         body = s.PlanActionInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -409,11 +410,11 @@ class CaseCapacity(CaseNestedList):
         data = dict(body.validated_data)
         person: Person | None = case.adult
         if data.get("person_id"):
-            person = selectors.person_list_for_user(user=_user(request)).filter(pk=data.pop("person_id")).first()
+            person = selectors.person_list_for_user(user=request_user(request)).filter(pk=data.pop("person_id")).first()
         if person is None:
             raise InvalidInput.field("person_id", "No person you can see has this id")
         data.pop("person_id", None)
-        assessment = services.capacity_assessment_record(case=case, by=_user(request), person=person, **data)
+        assessment = services.capacity_assessment_record(case=case, by=request_user(request), person=person, **data)
         return Response(s.CapacitySerializer(assessment).data, status=status.HTTP_201_CREATED)
 
 
@@ -434,7 +435,7 @@ class CaseDash(CaseNestedList):
         case, _ = visible_case(request, pk, min_scope=Scope.FULL)
         body = s.DashInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        dash = services.dash_record(case=case, by=_user(request), **body.validated_data)
+        dash = services.dash_record(case=case, by=request_user(request), **body.validated_data)
         return Response(s.DashSerializer(dash).data, status=status.HTTP_201_CREATED)
 
 
@@ -448,7 +449,7 @@ class PersonListCreate(AuditedListView):
     ordering = ("family_name", "given_name", "id")
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        return selectors.person_list_for_user(user=_user(self.request))
+        return selectors.person_list_for_user(user=request_user(self.request))
 
     @extend_schema(
         request=s.PersonWriteSerializer,
@@ -456,15 +457,15 @@ class PersonListCreate(AuditedListView):
         summary="Record a person (to log a concern about them next)",
     )
     def post(self, request: Request) -> Response:
-        _require_case_worker(_user(request))
+        _require_case_worker(request_user(request))
         body = s.PersonWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        person = services.person_create(by=_user(request), **body.validated_data)
+        person = services.person_create(by=request_user(request), **body.validated_data)
         return Response(s.PersonSerializer(person).data, status=status.HTTP_201_CREATED)
 
 
 def _visible_person(request: Request, pk: str) -> Person:
-    user = _user(request)
+    user = request_user(request)
     person = selectors.person_list_for_user(user=user).filter(pk=pk).first() if selectors._is_uuid(pk) else None
     route = request.resolver_match.view_name  # type: ignore[union-attr]
     if person is None:
@@ -487,7 +488,7 @@ class PersonDetail(ApiView):
         summary="Correct a person's details (an agency owning a case about them; If-Match)",
     )
     def patch(self, request: Request, pk: str) -> Response:
-        user = _user(request)
+        user = request_user(request)
         person = _visible_person(request, pk)
         version = check_if_match(request, person)
         agency = user.agency_membership.agency_id if user.agency_membership else None
@@ -514,7 +515,7 @@ class PersonMergeView(ApiView):
         body = s.MergeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         merge = _visible_person(request, str(body.validated_data["merge_id"]))
-        services.person_merge(keep=keep, merge=merge, by=_user(request), reason=body.validated_data["reason"])
+        services.person_merge(keep=keep, merge=merge, by=request_user(request), reason=body.validated_data["reason"])
         keep.refresh_from_db()
         return Response(s.PersonSerializer(keep).data)
 
@@ -526,7 +527,7 @@ class PersonSearch(ApiView):
         summary="Search people you can see (and possible duplicates) by name, date of birth or NHS number",
     )
     def post(self, request: Request) -> Response:
-        user = _user(request)
+        user = request_user(request)
         body = s.SearchSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data

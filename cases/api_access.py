@@ -9,12 +9,13 @@ from rest_framework import generics
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from cases.api import _user, visible_case
+from cases.api import visible_case
 from cases.selectors import Scope
 from safeguarding.api.base import ApiView
 from safeguarding.audit import views_access as access
 from safeguarding.audit.api import AccessLogSerializer
 from safeguarding.exceptions import ActionForbidden
+from safeguarding.requests import request_user
 
 
 class CaseAccessLog(ApiView, generics.ListAPIView):  # type: ignore[type-arg]
@@ -25,7 +26,7 @@ class CaseAccessLog(ApiView, generics.ListAPIView):  # type: ignore[type-arg]
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         case, scope = visible_case(self.request, self.kwargs["pk"])
-        if scope != Scope.OWNER or not access.may_see_who_viewed(_user(self.request), case.owning_agency_id):
+        if scope != Scope.OWNER or not access.may_see_who_viewed(request_user(self.request), case.owning_agency_id):
             raise ActionForbidden("Only the owning agency's safeguarding leads see who viewed this record.")
         return access.who_viewed(object_id=case.pk)
 

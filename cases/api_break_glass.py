@@ -10,11 +10,11 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from cases.api import _user
 from cases.models import Case
 from safeguarding.api.base import ApiView
 from safeguarding.audit.services import record_denied
 from safeguarding.exceptions import ActionForbidden
+from safeguarding.requests import request_user
 from safeguarding.sharing import break_glass as bg
 from safeguarding.sharing.api_break_glass import BreakGlassAccessSerializer
 from safeguarding.sharing.models import BreakGlassReason
@@ -59,7 +59,7 @@ class CaseBreakGlass(ApiView):
         ],
     )
     def post(self, request: Request, pk: str) -> Response:
-        user = _user(request)
+        user = request_user(request)
         if not bg.may_break_glass(user):
             raise ActionForbidden("Your role cannot use emergency (break-glass) access.")
         body = OpenSerializer(data=request.data)

@@ -11,9 +11,10 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from cases.api import _user, visible_case
+from cases.api import visible_case
 from cases.models import Case
 from safeguarding.api.base import ApiView
+from safeguarding.requests import request_user
 from safeguarding.sharing import exports
 from safeguarding.sharing.models import ExportFormat, RecordExport
 
@@ -56,7 +57,7 @@ class ExportRequestSerializer(serializers.Serializer[Any]):
 
 
 def _own_export(request: Request, case: Case, export_id: Any) -> RecordExport:
-    found = exports.exports_for(user=_user(request), obj=case).filter(pk=export_id).first()
+    found = exports.exports_for(user=request_user(request), obj=case).filter(pk=export_id).first()
     if found is None:
         raise Http404("Not found")
     return found
@@ -66,7 +67,7 @@ class CaseExports(ApiView):
     @extend_schema(responses=ExportSerializer(many=True), summary="Your exports of this case")
     def get(self, request: Request, pk: str) -> Response:
         case, _scope = visible_case(request, pk)
-        rows = exports.exports_for(user=_user(request), obj=case)
+        rows = exports.exports_for(user=request_user(request), obj=case)
         return Response({"next": None, "previous": None, "results": ExportSerializer(rows, many=True).data})
 
     @extend_schema(
@@ -87,7 +88,7 @@ class CaseExports(ApiView):
         body.is_valid(raise_exception=True)
         data = body.validated_data
         export = exports.export_request(
-            user=_user(request),
+            user=request_user(request),
             obj=case,
             scope=scope.label,
             fmt=data["format"],
@@ -110,7 +111,9 @@ class CaseExportDownload(ApiView):
         case, _scope = visible_case(request, pk)
         export = _own_export(request, case, export_id)
         try:
-            content = exports.export_download(export=export, user=_user(request), route="api:case-export-download")
+            content = exports.export_download(
+                export=export, user=request_user(request), route="api:case-export-download"
+            )
         except LookupError:
             raise Http404("Not found") from None
         response = HttpResponse(

@@ -10,12 +10,13 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from cases.api import _user, visible_case
+from cases.api import visible_case
 from cases.selectors import Scope
 from safeguarding.accounts.models import User
 from safeguarding.api.base import ApiView
 from safeguarding.exceptions import ActionForbidden, InvalidInput
 from safeguarding.organisations.models import Agency
+from safeguarding.requests import request_user
 from safeguarding.sharing import selectors as sharing_selectors
 from safeguarding.sharing import services as sharing
 from safeguarding.sharing.agreements import agreements_visible_to
@@ -156,7 +157,7 @@ class CaseSharingDecisions(ApiView):
     )
     def get(self, request: Request, pk: str) -> Response:
         case, scope = visible_case(request, pk)
-        decisions = sharing_selectors.decisions_visible_to(case, _user(request), is_owner=scope == Scope.OWNER)
+        decisions = sharing_selectors.decisions_visible_to(case, request_user(request), is_owner=scope == Scope.OWNER)
         return Response({"next": None, "previous": None, "results": DecisionSerializer(decisions, many=True).data})
 
     @extend_schema(
@@ -192,7 +193,9 @@ class CaseSharingDecisions(ApiView):
         body = DecisionInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         decision = sharing.share_record(
-            obj=case, decided_by=_user(request), **decision_kwargs(body.validated_data, user=_user(request))
+            obj=case,
+            decided_by=request_user(request),
+            **decision_kwargs(body.validated_data, user=request_user(request)),
         )
         return Response(DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
 
@@ -202,7 +205,7 @@ class CaseSharingDecisionRevoke(ApiView):
     def post(self, request: Request, pk: str, decision_id: str) -> Response:
         case, scope = visible_case(request, pk)
         decision = (
-            sharing_selectors.decisions_visible_to(case, _user(request), is_owner=scope == Scope.OWNER)
+            sharing_selectors.decisions_visible_to(case, request_user(request), is_owner=scope == Scope.OWNER)
             .filter(pk=decision_id)
             .first()
         )
@@ -210,7 +213,9 @@ class CaseSharingDecisionRevoke(ApiView):
             raise Http404("Not found")
         body = RevokeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        decision = sharing.revoke_share(decision=decision, by=_user(request), reason=body.validated_data["reason"])
+        decision = sharing.revoke_share(
+            decision=decision, by=request_user(request), reason=body.validated_data["reason"]
+        )
         return Response(DecisionSerializer(decision).data)
 
 

@@ -14,8 +14,8 @@ from rest_framework.views import APIView
 
 from escalation import selectors, services
 from escalation.models import Deadline, DeadlineExtension
-from safeguarding.accounts.models import User
 from safeguarding.audit.services import record_access, record_denied
+from safeguarding.requests import request_user
 
 
 class DeadlineSerializer(serializers.ModelSerializer[Deadline]):
@@ -107,15 +107,11 @@ class ExtendInput(serializers.Serializer[Any]):
     reason = serializers.CharField(max_length=2000, allow_blank=True, trim_whitespace=True)
 
 
-def _user(request: Request) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _visible(request: Request, pk: Any, route: str) -> Deadline:
     try:
-        return selectors.deadline_get_for_user(user=_user(request), pk=pk)
+        return selectors.deadline_get_for_user(user=request_user(request), pk=pk)
     except Http404:
-        record_denied(user=_user(request), object_type=Deadline, object_id=pk, route=route)
+        record_denied(user=request_user(request), object_type=Deadline, object_id=pk, route=route)
         raise
 
 
@@ -129,13 +125,13 @@ class DeadlineList(generics.ListAPIView[Deadline]):
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         return selectors.deadline_list_for_user(
-            user=_user(self.request), mine_only=self.request.query_params.get("mine") == "1"
+            user=request_user(self.request), mine_only=self.request.query_params.get("mine") == "1"
         )
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().list(request, *args, **kwargs)
         ids = [row["id"] for row in response.data["results"]]
-        record_access(user=_user(request), objects_or_ids=ids, object_type=Deadline, route="api:deadline-list")
+        record_access(user=request_user(request), objects_or_ids=ids, object_type=Deadline, route="api:deadline-list")
         return response
 
 
@@ -143,7 +139,7 @@ class DeadlineDetail(APIView):
     @extend_schema(responses=DeadlineDetailSerializer)
     def get(self, request: Request, pk: str) -> Response:
         deadline = _visible(request, pk, "api:deadline-detail")
-        record_access(user=_user(request), objects_or_ids=[deadline], route="api:deadline-detail")
+        record_access(user=request_user(request), objects_or_ids=[deadline], route="api:deadline-detail")
         return Response(DeadlineDetailSerializer(deadline).data)
 
 
@@ -154,9 +150,9 @@ class DeadlineReason(APIView):
         data = ReasonInput(data=request.data)
         data.is_valid(raise_exception=True)
         deadline = services.record_delay_reason(
-            deadline=deadline, reason=data.validated_data["reason"], by=_user(request)
+            deadline=deadline, reason=data.validated_data["reason"], by=request_user(request)
         )
-        record_access(user=_user(request), objects_or_ids=[deadline], route="api:deadline-reason")
+        record_access(user=request_user(request), objects_or_ids=[deadline], route="api:deadline-reason")
         return Response(DeadlineDetailSerializer(deadline).data)
 
 
@@ -170,7 +166,7 @@ class DeadlineExtend(APIView):
             deadline=deadline,
             new_due_at=data.validated_data["due_at"],
             reason=data.validated_data["reason"],
-            by=_user(request),
+            by=request_user(request),
         )
-        record_access(user=_user(request), objects_or_ids=[deadline], route="api:deadline-extend")
+        record_access(user=request_user(request), objects_or_ids=[deadline], route="api:deadline-extend")
         return Response(DeadlineDetailSerializer(deadline).data)

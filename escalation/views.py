@@ -15,27 +15,23 @@ from escalation.calendar import end_of_day
 from escalation.forms import DelayReasonForm, ExtendForm
 from escalation.models import Deadline
 from safeguarding import registry
-from safeguarding.accounts.models import User
 from safeguarding.audit.services import record_access, record_denied
 from safeguarding.exceptions import ServiceError
+from safeguarding.requests import request_user
 from safeguarding.roles import Role
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _visible_or_404(request: HttpRequest, pk: Any, route: str) -> Deadline:
     try:
-        return selectors.deadline_get_for_user(user=_user(request), pk=pk)
+        return selectors.deadline_get_for_user(user=request_user(request), pk=pk)
     except Http404:
-        record_denied(user=_user(request), object_type=Deadline, object_id=pk, route=route)
+        record_denied(user=request_user(request), object_type=Deadline, object_id=pk, route=route)
         raise
 
 
 def my_deadlines(request: HttpRequest) -> HttpResponse:
     """The "My work" panel (htmx) or, without JavaScript, the same content as a page."""
-    user = _user(request)
+    user = request_user(request)
     summary = selectors.my_deadlines(user=user, now=timezone.now())
     record_access(user=user, objects_or_ids=summary.shown_ids(), object_type=Deadline, route="escalation:my-deadlines")
     template = "escalation/my_deadlines.html" + ("#deadlines-panel" if request.htmx else "")  # type: ignore[attr-defined]
@@ -50,7 +46,7 @@ def _page(
     extend_form: ExtendForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     subject = selectors.subject_of(deadline, user=user)
     record_access(user=user, objects_or_ids=[deadline], route="escalation:deadline")
     context = {
@@ -79,7 +75,9 @@ def deadline_reason(request: HttpRequest, pk: Any) -> HttpResponse:
     form = DelayReasonForm(request.POST)
     if form.is_valid():
         try:
-            services.record_delay_reason(deadline=deadline, reason=form.cleaned_data["reason"], by=_user(request))
+            services.record_delay_reason(
+                deadline=deadline, reason=form.cleaned_data["reason"], by=request_user(request)
+            )
         except ServiceError as exc:
             _copy_errors(form, exc)
         else:
@@ -98,7 +96,7 @@ def deadline_extend(request: HttpRequest, pk: Any) -> HttpResponse:
                 deadline=deadline,
                 new_due_at=end_of_day(form.cleaned_data["due_date"]),
                 reason=form.cleaned_data["reason"],
-                by=_user(request),
+                by=request_user(request),
             )
         except ServiceError as exc:
             _copy_errors(form, exc, rename={"due_at": "due_date"})

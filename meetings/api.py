@@ -24,18 +24,11 @@ from safeguarding.audit.services import record_access, record_denied
 from safeguarding.exceptions import InvalidInput
 from safeguarding.organisations.models import Agency, Area
 from safeguarding.organisations.selectors import agency_of
-
-
-def _user(request: Request) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _route(request: Request) -> str:
-    return request.resolver_match.view_name  # type: ignore[union-attr]
+from safeguarding.requests import request_user, route_name
 
 
 def _meeting(request: Request, pk: Any) -> Meeting:
-    return sel.meeting_get_for_user(user=_user(request), pk=pk, route=_route(request))
+    return sel.meeting_get_for_user(user=request_user(request), pk=pk, route=route_name(request))
 
 
 def _results(data: Any) -> Response:
@@ -49,7 +42,7 @@ def _created(data: Any) -> Response:
 def _item_or_404(request: Request, meeting: Meeting, item_id: Any) -> AgendaItem | None:
     if item_id is None:
         return None
-    item = sel.agenda_for_user(meeting=meeting, user=_user(request)).filter(pk=item_id).first()
+    item = sel.agenda_for_user(meeting=meeting, user=request_user(request)).filter(pk=item_id).first()
     if item is None:
         raise InvalidInput.field("agenda_item_id", "Choose an item on this meeting's agenda")
     return item
@@ -81,7 +74,7 @@ class MeetingListCreate(AuditedListView):
     ordering = ("-scheduled_at", "id")
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        user = _user(self.request)
+        user = request_user(self.request)
         qs = sel.meeting_list_for_user(user=user).select_related("chair", "chair_agency", "coordinator", "area")
         params = self.request.query_params
         if params.get("status") in MeetingStatus.values:
@@ -117,7 +110,7 @@ class MeetingListCreate(AuditedListView):
         body = s.MeetingCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        user = _user(request)
+        user = request_user(request)
         chair = _user_or_none(data["chair_id"], "chair_id")
         assert chair is not None
         own = agency_of(user)
@@ -140,7 +133,7 @@ class MeetingListCreate(AuditedListView):
             link=data["link"],
             action_window_days=data["action_window_days"],
         )
-        record_access(user=user, objects_or_ids=meeting, route=_route(request))
+        record_access(user=user, objects_or_ids=meeting, route=route_name(request))
         return with_etag(_created(s.MeetingSerializer(meeting).data), meeting)
 
 
@@ -162,7 +155,7 @@ class MeetingTransitions(ApiView):
         meeting = _meeting(request, pk)
         body = s.MeetingTransitionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        meeting = services.meeting_transition(meeting=meeting, by=_user(request), **body.validated_data)
+        meeting = services.meeting_transition(meeting=meeting, by=request_user(request), **body.validated_data)
         return with_etag(Response(s.MeetingSerializer(meeting).data), meeting)
 
 
@@ -184,8 +177,10 @@ class Agenda(ApiView):
     )
     def get(self, request: Request, pk: str) -> Response:
         meeting = _meeting(request, pk)
-        items = list(sel.agenda_for_user(meeting=meeting, user=_user(request)))
-        record_access(user=_user(request), objects_or_ids=items, object_type=AgendaItem, route=_route(request))
+        items = list(sel.agenda_for_user(meeting=meeting, user=request_user(request)))
+        record_access(
+            user=request_user(request), objects_or_ids=items, object_type=AgendaItem, route=route_name(request)
+        )
         return _results(s.AgendaItemSerializer(items, many=True).data)
 
     @extend_schema(
@@ -199,7 +194,7 @@ class Agenda(ApiView):
     )
     def post(self, request: Request, pk: str) -> Response:
         meeting = _meeting(request, pk)
-        user = _user(request)
+        user = request_user(request)
         body = s.AgendaAddSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
@@ -223,9 +218,9 @@ class Agenda(ApiView):
 
 
 def _visible_item(request: Request, meeting: Meeting, item_id: Any) -> AgendaItem:
-    item = sel.agenda_for_user(meeting=meeting, user=_user(request)).filter(pk=item_id).first()
+    item = sel.agenda_for_user(meeting=meeting, user=request_user(request)).filter(pk=item_id).first()
     if item is None:
-        record_denied(user=_user(request), object_type=AgendaItem, object_id=item_id, route=_route(request))
+        record_denied(user=request_user(request), object_type=AgendaItem, object_id=item_id, route=route_name(request))
         raise Http404("Not found")
     return item
 
@@ -234,7 +229,7 @@ class AgendaItemDetail(ApiView):
     @extend_schema(responses=s.AgendaItemSerializer, summary="An agenda item (404 until its case is shared with you)")
     def get(self, request: Request, pk: str, item_id: str) -> Response:
         item = _visible_item(request, _meeting(request, pk), item_id)
-        record_access(user=_user(request), objects_or_ids=item, route=_route(request))
+        record_access(user=request_user(request), objects_or_ids=item, route=route_name(request))
         return with_etag(Response(s.AgendaItemSerializer(item).data), item)
 
     @extend_schema(
@@ -248,7 +243,7 @@ class AgendaItemDetail(ApiView):
         body = s.AgendaItemInput(data=request.data)
         body.is_valid(raise_exception=True)
         item = services.agenda_item_record(
-            item=item, by=_user(request), expected_version=version, **body.validated_data
+            item=item, by=request_user(request), expected_version=version, **body.validated_data
         )
         return with_etag(Response(s.AgendaItemSerializer(item).data), item)
 
@@ -263,7 +258,7 @@ class AgendaItemUpdateCase(ApiView):
         item = _visible_item(request, _meeting(request, pk), item_id)
         body = s.UpdateCaseInput(data=request.data)
         body.is_valid(raise_exception=True)
-        item = services.agenda_item_update_case(item=item, by=_user(request), **body.validated_data)
+        item = services.agenda_item_update_case(item=item, by=request_user(request), **body.validated_data)
         return Response(s.AgendaItemSerializer(item).data)
 
 
@@ -275,12 +270,12 @@ class AgendaSharingDecision(ApiView):
     )
     def post(self, request: Request, pk: str, item_id: str) -> Response:
         meeting = _meeting(request, pk)
-        item = sel.agenda_for_user(meeting=meeting, user=_user(request)).filter(pk=item_id).first()
+        item = sel.agenda_for_user(meeting=meeting, user=request_user(request)).filter(pk=item_id).first()
         if item is None:
             raise Http404("Not found")
         body = s.SharingDecisionInput(data=request.data)
         body.is_valid(raise_exception=True)
-        item = services.agenda_item_share(item=item, by=_user(request), **body.validated_data)
+        item = services.agenda_item_share(item=item, by=request_user(request), **body.validated_data)
         return Response(s.AgendaItemSerializer(item).data)
 
 
@@ -305,7 +300,7 @@ class Invitations(ApiView):
         body.is_valid(raise_exception=True)
         invitation = services.invitation_add(
             meeting=meeting,
-            by=_user(request),
+            by=request_user(request),
             agency=_agency(body.validated_data["agency_id"], "agency_id"),
             person=_user_or_none(body.validated_data.get("person_id"), "person_id"),
         )
@@ -321,7 +316,7 @@ class InvitationRsvp(ApiView):
             raise Http404("Not found")
         body = s.RsvpSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        invitation = services.invitation_rsvp(invitation=invitation, by=_user(request), **body.validated_data)
+        invitation = services.invitation_rsvp(invitation=invitation, by=request_user(request), **body.validated_data)
         return Response(s.InvitationSerializer(invitation).data)
 
 
@@ -346,7 +341,7 @@ class AttendanceView(ApiView):
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         row = services.attendance_record(
-            meeting=meeting, by=_user(request), agency=_agency(data.pop("agency_id"), "agency_id"), **data
+            meeting=meeting, by=request_user(request), agency=_agency(data.pop("agency_id"), "agency_id"), **data
         )
         return _created(s.MeetingAttendanceSerializer(row).data)
 
@@ -358,11 +353,11 @@ class Contributions(ApiView):
     )
     def get(self, request: Request, pk: str) -> Response:
         meeting = _meeting(request, pk)
-        user = _user(request)
+        user = request_user(request)
         if meeting.research_restricted:
-            sel.restricted_or_404(meeting, user, route=_route(request), what=Contribution)
+            sel.restricted_or_404(meeting, user, route=route_name(request), what=Contribution)
         rows = list(sel.contributions_for_user(meeting=meeting, user=user).select_related("meeting"))
-        record_access(user=user, objects_or_ids=rows, object_type=Contribution, route=_route(request))
+        record_access(user=user, objects_or_ids=rows, object_type=Contribution, route=route_name(request))
         return _results(s.ContributionSerializer(rows, many=True).data)
 
     @extend_schema(
@@ -376,7 +371,7 @@ class Contributions(ApiView):
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         item = _item_or_404(request, meeting, data.pop("agenda_item_id", None))
-        contribution = services.contribution_submit(meeting=meeting, by=_user(request), agenda_item=item, **data)
+        contribution = services.contribution_submit(meeting=meeting, by=request_user(request), agenda_item=item, **data)
         return _created(s.ContributionSerializer(contribution).data)
 
 
@@ -384,7 +379,7 @@ class Decisions(ApiView):
     @extend_schema(responses=s.MeetingDecisionSerializer(many=True), summary="Decisions on items you can see")
     def get(self, request: Request, pk: str) -> Response:
         meeting = _meeting(request, pk)
-        items = sel.agenda_for_user(meeting=meeting, user=_user(request)).values("pk")
+        items = sel.agenda_for_user(meeting=meeting, user=request_user(request)).values("pk")
         from django.db.models import Q
 
         rows = meeting.decisions.filter(Q(agenda_item__isnull=True) | Q(agenda_item__in=items))
@@ -399,7 +394,7 @@ class Decisions(ApiView):
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         item = _item_or_404(request, meeting, data.pop("agenda_item_id", None))
-        decision = services.decision_record(meeting=meeting, by=_user(request), agenda_item=item, **data)
+        decision = services.decision_record(meeting=meeting, by=request_user(request), agenda_item=item, **data)
         return _created(s.MeetingDecisionSerializer(decision).data)
 
 
@@ -407,8 +402,10 @@ class MeetingActions(ApiView):
     @extend_schema(responses=s.MeetingActionSerializer(many=True), summary="This meeting's actions you can see")
     def get(self, request: Request, pk: str) -> Response:
         meeting = _meeting(request, pk)
-        rows = list(sel.actions_for_meeting(meeting=meeting, user=_user(request)))
-        record_access(user=_user(request), objects_or_ids=rows, object_type=MeetingAction, route=_route(request))
+        rows = list(sel.actions_for_meeting(meeting=meeting, user=request_user(request)))
+        record_access(
+            user=request_user(request), objects_or_ids=rows, object_type=MeetingAction, route=route_name(request)
+        )
         return _results(s.MeetingActionSerializer(rows, many=True).data)
 
     @extend_schema(
@@ -423,7 +420,7 @@ class MeetingActions(ApiView):
         data = body.validated_data
         action = services.meeting_action_add(
             meeting=meeting,
-            by=_user(request),
+            by=request_user(request),
             owner_agency=_agency(data["owner_agency_id"], "owner_agency_id"),
             owner_person=_user_or_none(data.get("owner_person_id"), "owner_person_id"),
             description=data["description"],
@@ -442,7 +439,7 @@ def _minutes_response(minutes: Minutes) -> Response:
 
 
 def _minutes_or_404(request: Request, meeting: Meeting) -> Minutes:
-    minutes = sel.minutes_for_user(meeting=meeting, user=_user(request), route=_route(request))
+    minutes = sel.minutes_for_user(meeting=meeting, user=request_user(request), route=route_name(request))
     if minutes is None:
         raise Http404("Not found")
     return minutes
@@ -461,12 +458,12 @@ class MinutesView(ApiView):
     )
     def put(self, request: Request, pk: str) -> Response:
         meeting = _meeting(request, pk)
-        current = sel.minutes_for_user(meeting=meeting, user=_user(request), route=_route(request))
+        current = sel.minutes_for_user(meeting=meeting, user=request_user(request), route=route_name(request))
         version = check_if_match(request, current) if current is not None else None
         body = s.MinutesInput(data=request.data)
         body.is_valid(raise_exception=True)
         minutes = services.minutes_save_draft(
-            meeting=meeting, by=_user(request), expected_version=version, **body.validated_data
+            meeting=meeting, by=request_user(request), expected_version=version, **body.validated_data
         )
         return _minutes_response(minutes)
 
@@ -476,7 +473,7 @@ class MinutesApprove(ApiView):
     def post(self, request: Request, pk: str) -> Response:
         meeting = _meeting(request, pk)
         _minutes_or_404(request, meeting)
-        return _minutes_response(services.minutes_approve(meeting=meeting, by=_user(request)))
+        return _minutes_response(services.minutes_approve(meeting=meeting, by=request_user(request)))
 
 
 class MinutesIssue(ApiView):
@@ -484,7 +481,7 @@ class MinutesIssue(ApiView):
     def post(self, request: Request, pk: str) -> Response:
         meeting = _meeting(request, pk)
         _minutes_or_404(request, meeting)
-        return _minutes_response(services.minutes_issue(meeting=meeting, by=_user(request)))
+        return _minutes_response(services.minutes_issue(meeting=meeting, by=request_user(request)))
 
 
 class MinutesAddenda(ApiView):
@@ -494,7 +491,7 @@ class MinutesAddenda(ApiView):
         minutes = _minutes_or_404(request, meeting)
         body = s.AddendumInput(data=request.data)
         body.is_valid(raise_exception=True)
-        services.minutes_addendum(meeting=meeting, by=_user(request), text=body.validated_data["text"])
+        services.minutes_addendum(meeting=meeting, by=request_user(request), text=body.validated_data["text"])
         response = _minutes_response(minutes)
         response.status_code = status.HTTP_201_CREATED
         return response
@@ -509,7 +506,9 @@ class ExecutiveSummary(ApiView):
         meeting = _meeting(request, pk)
         minutes = Minutes.objects.filter(meeting=meeting, status=MinutesStatus.ISSUED).first()
         if minutes is None:
-            record_denied(user=_user(request), object_type=Minutes, object_id=meeting.pk, route=_route(request))
+            record_denied(
+                user=request_user(request), object_type=Minutes, object_id=meeting.pk, route=route_name(request)
+            )
             raise Http404("Not found")
         return Response(
             s.ExecutiveSummarySerializer(

@@ -29,16 +29,13 @@ from safeguarding.audit.services import record_access, record_denied
 from safeguarding.exceptions import ActionForbidden, ServiceError
 from safeguarding.organisations.models import Agency, Area
 from safeguarding.organisations.selectors import agency_of
+from safeguarding.requests import request_user
 from safeguarding.sharing import services as sharing
 from safeguarding.web.forms import add_service_errors
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _meeting(request: HttpRequest, pk: Any, route: str) -> Meeting:
-    return sel.meeting_get_for_user(user=_user(request), pk=pk, route=route)
+    return sel.meeting_get_for_user(user=request_user(request), pk=pk, route=route)
 
 
 def _message(exc: ServiceError) -> str:
@@ -46,7 +43,7 @@ def _message(exc: ServiceError) -> str:
 
 
 def _item(request: HttpRequest, meeting: Meeting, item_id: Any) -> AgendaItem:
-    item = sel.agenda_for_user(meeting=meeting, user=_user(request)).filter(pk=item_id).first()
+    item = sel.agenda_for_user(meeting=meeting, user=request_user(request)).filter(pk=item_id).first()
     if item is None:
         raise Http404("Not found")
     return item
@@ -69,7 +66,7 @@ def _people(agency_ids: Any) -> list[tuple[str, str]]:
 
 @require_GET
 def meeting_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     meetings = list(
         sel.meeting_list_for_user(user=user).select_related("chair_agency", "area").order_by("-scheduled_at")[:200]
     )
@@ -90,7 +87,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 def my_meetings_panel(request: HttpRequest) -> HttpResponse:
     if not getattr(request, "htmx", False):
         return redirect("meetings:list")
-    user = _user(request)
+    user = request_user(request)
     rows = list(
         sel.meeting_list_for_user(user=user)
         .filter(status__in=[MeetingStatus.PLANNED, MeetingStatus.IN_PROGRESS, MeetingStatus.HELD])
@@ -102,7 +99,7 @@ def my_meetings_panel(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def case_panel(request: HttpRequest, case_id: Any) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     case, _ = case_get_for_user(user=user, case_id=case_id, route="meetings:case-panel")
     items = list(
         sel.agenda_item_list_for_user(user=user)
@@ -118,7 +115,7 @@ def case_panel(request: HttpRequest, case_id: Any) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def meeting_new(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     if not user.has_role(*services.ORGANISER_ROLES):
         raise ActionForbidden("Your role cannot arrange multi-agency meetings.")
     agency = agency_of(user)
@@ -163,7 +160,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
 
 
 def _page_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     agency = agency_of(user)
     items = list(sel.agenda_for_user(meeting=meeting, user=user))
     invitations = list(meeting.invitations.select_related("agency", "person").order_by("agency__name"))
@@ -251,7 +248,7 @@ def transition(request: HttpRequest, pk: Any, transition: str) -> HttpResponse:
     try:
         services.meeting_transition(
             meeting=meeting,
-            by=_user(request),
+            by=request_user(request),
             transition=transition,
             reason=form.cleaned_data["reason"] if form is not None else "",
         )
@@ -275,7 +272,7 @@ def invite(request: HttpRequest, pk: Any) -> HttpResponse:
         messages.error(request, "Choose the agency to invite.")
         return redirect("meetings:detail", pk=meeting.pk)
     try:
-        services.invitation_add(meeting=meeting, by=_user(request), agency=agency, person=person)
+        services.invitation_add(meeting=meeting, by=request_user(request), agency=agency, person=person)
     except ActionForbidden:
         raise
     except ServiceError as exc:
@@ -288,7 +285,7 @@ def invite(request: HttpRequest, pk: Any) -> HttpResponse:
 @require_POST
 def rsvp(request: HttpRequest, pk: Any) -> HttpResponse:
     meeting = _meeting(request, pk, "meetings:rsvp")
-    agency = agency_of(_user(request))
+    agency = agency_of(request_user(request))
     invitation = sel.invitation_for_agency(meeting, agency.pk) if agency is not None else None
     if invitation is None:
         raise ActionForbidden("Your agency is not invited to this meeting.")
@@ -296,7 +293,10 @@ def rsvp(request: HttpRequest, pk: Any) -> HttpResponse:
     if form.is_valid():
         try:
             services.invitation_rsvp(
-                invitation=invitation, by=_user(request), rsvp=form.cleaned_data["rsvp"], note=form.cleaned_data["note"]
+                invitation=invitation,
+                by=request_user(request),
+                rsvp=form.cleaned_data["rsvp"],
+                note=form.cleaned_data["note"],
             )
         except ActionForbidden:
             raise
@@ -313,7 +313,7 @@ def rsvp(request: HttpRequest, pk: Any) -> HttpResponse:
 @require_POST
 def agenda_add(request: HttpRequest, pk: Any) -> HttpResponse:
     meeting = _meeting(request, pk, "meetings:agenda-add")
-    user = _user(request)
+    user = request_user(request)
     form = f.AgendaCaseForm(request.POST)
     if form.is_valid():
         case = (
@@ -341,7 +341,7 @@ def agenda_build(request: HttpRequest, pk: Any) -> HttpResponse:
     """The MARAC coordinator adds every referral listed for this sitting."""
     meeting = _meeting(request, pk, "meetings:agenda-build")
     try:
-        added = services.agenda_build_from_referrals(meeting=meeting, by=_user(request))
+        added = services.agenda_build_from_referrals(meeting=meeting, by=request_user(request))
     except ActionForbidden:
         raise
     except ServiceError as exc:
@@ -358,11 +358,11 @@ def action_complete(request: HttpRequest, pk: Any, action_id: Any) -> HttpRespon
     from safeguarding.actions.services import action_complete as complete
 
     meeting = _meeting(request, pk, "meetings:action-complete")
-    action = sel.actions_for_meeting(meeting=meeting, user=_user(request)).filter(pk=action_id).first()
+    action = sel.actions_for_meeting(meeting=meeting, user=request_user(request)).filter(pk=action_id).first()
     if action is None:
         raise Http404("Not found")
     try:
-        complete(action=action, by=_user(request), evidence_notes=request.POST.get("evidence_notes", ""))
+        complete(action=action, by=request_user(request), evidence_notes=request.POST.get("evidence_notes", ""))
     except ActionForbidden:
         raise
     except ServiceError as exc:
@@ -378,11 +378,11 @@ def action_verify(request: HttpRequest, pk: Any, action_id: Any) -> HttpResponse
     from safeguarding.actions.services import action_verify as verify
 
     meeting = _meeting(request, pk, "meetings:action-verify")
-    action = sel.actions_for_meeting(meeting=meeting, user=_user(request)).filter(pk=action_id).first()
+    action = sel.actions_for_meeting(meeting=meeting, user=request_user(request)).filter(pk=action_id).first()
     if action is None:
         raise Http404("Not found")
     try:
-        verify(action=action, by=_user(request), may_verify=lambda a, u: sel.is_organiser(meeting, u))
+        verify(action=action, by=request_user(request), may_verify=lambda a, u: sel.is_organiser(meeting, u))
     except ActionForbidden:
         raise
     except ServiceError as exc:
@@ -396,7 +396,7 @@ def action_verify(request: HttpRequest, pk: Any, action_id: Any) -> HttpResponse
 def agenda_share(request: HttpRequest, pk: Any, item_id: Any) -> HttpResponse:
     meeting = _meeting(request, pk, "meetings:agenda-share")
     item = _item(request, meeting, item_id)
-    user = _user(request)
+    user = request_user(request)
     if item.case is None or not sharing.may_decide(user, item.case.owning_agency_id):
         raise ActionForbidden("Only the case's owning agency decides what to share with the meeting.")
     case = item.case
@@ -497,7 +497,7 @@ def _uuid(value: str) -> Any:
 
 
 def _require_organiser(request: HttpRequest, meeting: Meeting) -> None:
-    if not sel.is_organiser(meeting, _user(request)):
+    if not sel.is_organiser(meeting, request_user(request)):
         raise ActionForbidden("Only the meeting's chair or coordinator runs the meeting.")
 
 
@@ -531,7 +531,7 @@ def attendance(request: HttpRequest, pk: Any) -> HttpResponse:
     form = f.AttendanceForm(request.POST, prefix=f"a{agency_id[:8]}")
     if form.is_valid():
         try:
-            services.attendance_record(meeting=meeting, by=_user(request), agency=agency, **form.cleaned_data)
+            services.attendance_record(meeting=meeting, by=request_user(request), agency=agency, **form.cleaned_data)
         except ActionForbidden:
             raise
         except ServiceError as exc:
@@ -554,7 +554,7 @@ def agenda_item(request: HttpRequest, pk: Any, item_id: Any) -> HttpResponse:
     form = f.ItemForm(request.POST, prefix=f"i{str(item.pk)[:8]}")
     if form.is_valid():
         try:
-            services.agenda_item_record(item=item, by=_user(request), **form.cleaned_data)
+            services.agenda_item_record(item=item, by=request_user(request), **form.cleaned_data)
         except ActionForbidden:
             raise
         except ServiceError as exc:
@@ -571,7 +571,7 @@ def agenda_update_case(request: HttpRequest, pk: Any, item_id: Any) -> HttpRespo
     form = f.UpdateCaseForm(request.POST)
     if form.is_valid():
         try:
-            services.agenda_item_update_case(item=item, by=_user(request), **form.cleaned_data)
+            services.agenda_item_update_case(item=item, by=request_user(request), **form.cleaned_data)
         except ActionForbidden:
             raise
         except ServiceError as exc:
@@ -597,14 +597,14 @@ def _item_for(meeting: Meeting, request: HttpRequest, value: str) -> AgendaItem 
 def decision(request: HttpRequest, pk: Any) -> HttpResponse:
     meeting = _meeting(request, pk, "meetings:decision")
     _require_organiser(request, meeting)
-    items = [(str(i.pk), i.title) for i in sel.agenda_for_user(meeting=meeting, user=_user(request))]
+    items = [(str(i.pk), i.title) for i in sel.agenda_for_user(meeting=meeting, user=request_user(request))]
     form = f.DecisionForm(request.POST, items=items, prefix="d")
     if form.is_valid():
         data = dict(form.cleaned_data)
         try:
             services.decision_record(
                 meeting=meeting,
-                by=_user(request),
+                by=request_user(request),
                 agenda_item=_item_for(meeting, request, data.pop("agenda_item")),
                 **data,
             )
@@ -622,7 +622,7 @@ def action_add(request: HttpRequest, pk: Any) -> HttpResponse:
     meeting = _meeting(request, pk, "meetings:action-add")
     _require_organiser(request, meeting)
     agencies = _agencies(meeting)
-    items = [(str(i.pk), i.title) for i in sel.agenda_for_user(meeting=meeting, user=_user(request))]
+    items = [(str(i.pk), i.title) for i in sel.agenda_for_user(meeting=meeting, user=request_user(request))]
     form = f.ActionForm(
         request.POST, items=items, agencies=agencies, people=_people([a for a, _ in agencies]), prefix="x"
     )
@@ -631,7 +631,7 @@ def action_add(request: HttpRequest, pk: Any) -> HttpResponse:
         try:
             services.meeting_action_add(
                 meeting=meeting,
-                by=_user(request),
+                by=request_user(request),
                 owner_agency=Agency.objects.get(pk=data["owner_agency"]),
                 owner_person=User.objects.filter(pk=data["owner_person"]).first() if data["owner_person"] else None,
                 description=data["description"],
@@ -651,7 +651,7 @@ def action_add(request: HttpRequest, pk: Any) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def contribute(request: HttpRequest, pk: Any) -> HttpResponse:
     meeting = _meeting(request, pk, "meetings:contribute")
-    user = _user(request)
+    user = request_user(request)
     items = [(str(i.pk), i.title) for i in sel.agenda_for_user(meeting=meeting, user=user)]
     form = f.ContributionForm(request.POST or None, items=items)
     if request.method == "POST" and form.is_valid():
@@ -680,7 +680,7 @@ def contribute(request: HttpRequest, pk: Any) -> HttpResponse:
 def research(request: HttpRequest, pk: Any) -> HttpResponse:
     """The contributions (MARAC research): restricted to the restricted audience for MARAC, 404 for anyone else."""
     meeting = _meeting(request, pk, "meetings:research")
-    user = _user(request)
+    user = request_user(request)
     if meeting.research_restricted:
         sel.restricted_or_404(meeting, user, route="meetings:research", what=Contribution)
     rows = list(sel.contributions_for_user(meeting=meeting, user=user))
@@ -696,7 +696,7 @@ def research(request: HttpRequest, pk: Any) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def minutes(request: HttpRequest, pk: Any) -> HttpResponse:
     meeting = _meeting(request, pk, "meetings:minutes")
-    user = _user(request)
+    user = request_user(request)
     current = sel.minutes_for_user(meeting=meeting, user=user, route="meetings:minutes")
     organiser = sel.is_organiser(meeting, user)
     form = None
@@ -748,7 +748,7 @@ def minutes(request: HttpRequest, pk: Any) -> HttpResponse:
 
 def _minutes_action(request: HttpRequest, pk: Any, route: str, run: Any, ok: str) -> HttpResponse:
     meeting = _meeting(request, pk, route)
-    sel.minutes_for_user(meeting=meeting, user=_user(request), route=route)
+    sel.minutes_for_user(meeting=meeting, user=request_user(request), route=route)
     try:
         run(meeting)
     except ActionForbidden:
@@ -766,7 +766,7 @@ def minutes_approve(request: HttpRequest, pk: Any) -> HttpResponse:
         request,
         pk,
         "meetings:minutes-approve",
-        lambda m: services.minutes_approve(meeting=m, by=_user(request)),
+        lambda m: services.minutes_approve(meeting=m, by=request_user(request)),
         "Minutes approved. They can now be issued.",
     )
 
@@ -777,7 +777,7 @@ def minutes_issue(request: HttpRequest, pk: Any) -> HttpResponse:
         request,
         pk,
         "meetings:minutes-issue",
-        lambda m: services.minutes_issue(meeting=m, by=_user(request)),
+        lambda m: services.minutes_issue(meeting=m, by=request_user(request)),
         "Minutes issued to the invited agencies. Later changes are addenda.",
     )
 
@@ -789,7 +789,7 @@ def minutes_addendum(request: HttpRequest, pk: Any) -> HttpResponse:
         request,
         pk,
         "meetings:minutes-addendum",
-        lambda m: services.minutes_addendum(meeting=m, by=_user(request), text=text),
+        lambda m: services.minutes_addendum(meeting=m, by=request_user(request), text=text),
         "Addendum added to the minutes.",
     )
 
@@ -800,7 +800,7 @@ def minutes_pdf(request: HttpRequest, pk: Any) -> HttpResponse:
     from meetings.exports import minutes_pdf as render_pdf
 
     meeting = _meeting(request, pk, "meetings:minutes-pdf")
-    user = _user(request)
+    user = request_user(request)
     if meeting.minutes_restricted:
         sel.restricted_or_404(meeting, user, route="meetings:minutes-pdf", what=Minutes)
     current = Minutes.objects.filter(meeting=meeting).first()
@@ -819,7 +819,7 @@ def executive_summary(request: HttpRequest, pk: Any) -> HttpResponse:
     current = meeting.minutes if hasattr(meeting, "minutes") else None
     if current is None or current.status != MinutesStatus.ISSUED:
         record_denied(
-            user=_user(request),
+            user=request_user(request),
             object_type="meetings.minutes",
             object_id=meeting.pk,
             route="meetings:executive-summary",

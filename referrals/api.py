@@ -38,6 +38,7 @@ from safeguarding.api.base import ApiView, AuditedListView, with_etag
 from safeguarding.audit.services import record_access, record_denied
 from safeguarding.exceptions import InvalidInput
 from safeguarding.organisations.models import Agency
+from safeguarding.requests import request_user, route_name
 
 BASIS_EXAMPLE = {
     "consent_status": "given",
@@ -119,16 +120,8 @@ CREATE_EXAMPLES = [
 ]
 
 
-def _user(request: Request) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _route(request: Request) -> str:
-    return request.resolver_match.view_name  # type: ignore[union-attr]
-
-
 def _get(request: Request, pk: Any) -> Referral:
-    return selectors.referral_get_for_user(user=_user(request), referral_id=pk, route=_route(request))
+    return selectors.referral_get_for_user(user=request_user(request), referral_id=pk, route=route_name(request))
 
 
 def _detail(referral: Referral, code: int = status.HTTP_200_OK) -> Response:
@@ -156,7 +149,7 @@ class ReferralListCreate(AuditedListView):
     ordering = ("-updated_at", "id")
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        user = _user(self.request)
+        user = request_user(self.request)
         params = self.request.query_params
         box = params.get("box")
         if box == "sent":
@@ -192,14 +185,14 @@ class ReferralListCreate(AuditedListView):
         body = ReferralCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        user = _user(request)
+        user = request_user(request)
         case = case_list_for_user(user=user).select_related("area").filter(pk=data["case_id"]).first()
         if case is None:
-            record_denied(user=user, object_type="cases.case", object_id=data["case_id"], route=_route(request))
+            record_denied(user=user, object_type="cases.case", object_id=data["case_id"], route=route_name(request))
             raise Http404("Not found")
         with transaction.atomic():  # with ``send``, a referral that cannot be sent is not kept as a draft either
             referral = self._create(user, case, data)
-        record_access(user=user, objects_or_ids=referral, route=_route(request))
+        record_access(user=user, objects_or_ids=referral, route=route_name(request))
         return _detail(referral, status.HTTP_201_CREATED)
 
     def _create(self, user: User, case: Any, data: dict[str, Any]) -> Referral:
@@ -236,7 +229,7 @@ def _transition(
                 body = input_class(data=request.data)
                 body.is_valid(raise_exception=True)
                 data = dict(body.validated_data)
-            return _detail(call(referral, _user(request), data))
+            return _detail(call(referral, request_user(request), data))
 
     Transition.__name__ = Transition.__qualname__ = "Referral" + summary.split(":")[0].title().replace(" ", "")
     return Transition
@@ -285,7 +278,7 @@ ReferralChallenge = _transition(
 
 
 def _nominal(request: Request, pk: Any) -> MappaNominal:
-    return selectors.nominal_get_for_user(user=_user(request), nominal_id=pk, route=_route(request))
+    return selectors.nominal_get_for_user(user=request_user(request), nominal_id=pk, route=route_name(request))
 
 
 def _nominal_detail(nominal: MappaNominal, code: int = status.HTTP_200_OK) -> Response:
@@ -305,7 +298,7 @@ class NominalListCreate(AuditedListView):
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         return (
-            selectors.nominal_list_for_user(user=_user(self.request))
+            selectors.nominal_list_for_user(user=request_user(self.request))
             .select_related("responsible_authority", "lead_agency")
             .prefetch_related("named_agencies")
         )
@@ -332,10 +325,10 @@ class NominalListCreate(AuditedListView):
         body = NominalCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        user = _user(request)
+        user = request_user(request)
         person = person_list_for_user(user=user).filter(pk=data["person_id"]).first()
         if person is None:
-            record_denied(user=user, object_type="cases.person", object_id=data["person_id"], route=_route(request))
+            record_denied(user=user, object_type="cases.person", object_id=data["person_id"], route=route_name(request))
             raise Http404("Not found")
         case = None
         if data.get("case_id"):
@@ -359,7 +352,7 @@ class NominalListCreate(AuditedListView):
             critical_public_protection_case=data["critical_public_protection_case"],
             named_agencies=named,
         )
-        record_access(user=user, objects_or_ids=nominal, route=_route(request))
+        record_access(user=user, objects_or_ids=nominal, route=route_name(request))
         return _nominal_detail(nominal, status.HTTP_201_CREATED)
 
 
@@ -376,7 +369,7 @@ class NominalReview(ApiView):
         body = NominalReviewInput(data=request.data)
         body.is_valid(raise_exception=True)
         return _nominal_detail(
-            services.nominal_review(nominal=nominal, by=_user(request), level=body.validated_data["level"])
+            services.nominal_review(nominal=nominal, by=request_user(request), level=body.validated_data["level"])
         )
 
 
@@ -389,7 +382,7 @@ class NominalExit(ApiView):
         body = ReferralReasonInput(data=request.data)
         body.is_valid(raise_exception=True)
         return _nominal_detail(
-            services.nominal_exit(nominal=nominal, by=_user(request), reason=body.validated_data["reason"])
+            services.nominal_exit(nominal=nominal, by=request_user(request), reason=body.validated_data["reason"])
         )
 
 
@@ -407,4 +400,6 @@ class NominalAgencies(ApiView):
         agencies = list(Agency.objects.filter(pk__in=ids))
         if len(agencies) != len(ids):
             raise InvalidInput.field("named_agency_ids", "No agency has one of these ids")
-        return _nominal_detail(services.nominal_name_agencies(nominal=nominal, by=_user(request), agencies=agencies))
+        return _nominal_detail(
+            services.nominal_name_agencies(nominal=nominal, by=request_user(request), agencies=agencies)
+        )

@@ -24,18 +24,11 @@ from safeguarding.accounts.models import User
 from safeguarding.audit.services import record_access, record_denied
 from safeguarding.exceptions import ActionForbidden, ServiceError
 from safeguarding.organisations.models import Agency, AgencyType, MappaRole
+from safeguarding.requests import request_user, route_name
 from safeguarding.roles import Role
 from safeguarding.web.forms import add_service_errors
 
 PAGE = 100
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _route(request: HttpRequest) -> str:
-    return request.resolver_match.view_name  # type: ignore[union-attr]
 
 
 def _deadlines(referrals: list[Referral]) -> dict[str, list[Deadline]]:
@@ -60,7 +53,7 @@ def _rows(referrals: list[Referral]) -> list[tuple[Referral, list[Deadline]]]:
 
 
 def _box(request: HttpRequest, *, box: str) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     qs = selectors.referrals_received(user=user) if box == "received" else selectors.referrals_sent(user=user)
     state, kind = request.GET.get("state", ""), request.GET.get("kind", "")
     if state in State.values:
@@ -72,7 +65,7 @@ def _box(request: HttpRequest, *, box: str) -> HttpResponse:
     referrals = list(
         qs.select_related("case", "sender_agency", "recipient_agency", "recipient_user").order_by("-updated_at")[:PAGE]
     )
-    record_access(user=user, objects_or_ids=referrals, object_type=Referral, route=_route(request))
+    record_access(user=user, objects_or_ids=referrals, object_type=Referral, route=route_name(request))
     counts = selectors.inbox_counts(user=user) if box == "received" else {}
     return render(
         request,
@@ -100,8 +93,8 @@ def outbox(request: HttpRequest) -> HttpResponse:
 
 
 def detail(request: HttpRequest, pk: Any) -> HttpResponse:
-    user = _user(request)
-    referral = selectors.referral_get_for_user(user=user, referral_id=pk, route=_route(request))
+    user = request_user(request)
+    referral = selectors.referral_get_for_user(user=user, referral_id=pk, route=route_name(request))
     sender, recipient = selectors.is_sender(referral, user), selectors.is_recipient(referral, user)
     deadlines = _deadlines([referral]).get(str(referral.pk), [])
     return render(
@@ -207,8 +200,8 @@ def _call(action: str, referral: Referral, user: User, data: dict[str, Any]) -> 
 def act(request: HttpRequest, pk: Any, action: str) -> HttpResponse:
     if action not in ACTIONS:
         raise Http404("Not found")
-    user = _user(request)
-    referral = selectors.referral_get_for_user(user=user, referral_id=pk, route=_route(request))
+    user = request_user(request)
+    referral = selectors.referral_get_for_user(user=user, referral_id=pk, route=route_name(request))
     form_class, done = ACTIONS[action]
     form = form_class(request.POST, prefix=action) if form_class else None
     if form is None or form.is_valid():
@@ -232,8 +225,8 @@ def act(request: HttpRequest, pk: Any, action: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def decision(request: HttpRequest, pk: Any) -> HttpResponse:
     """The LA safeguarding manager's decision on an s42 concern."""
-    user = _user(request)
-    referral = selectors.referral_get_for_user(user=user, referral_id=pk, route=_route(request))
+    user = request_user(request)
+    referral = selectors.referral_get_for_user(user=user, referral_id=pk, route=route_name(request))
     if referral.kind != Kind.S42_CONCERN:
         raise Http404("Not found")
     if not selectors.is_recipient(referral, user):
@@ -280,8 +273,8 @@ def _people(case: Case, *, role: str | None = None) -> list[tuple[str, str]]:
 def new(request: HttpRequest, case_id: Any, kind: str) -> HttpResponse:
     if kind not in Kind.values:
         raise Http404("Not found")
-    user = _user(request)
-    case, scope = case_get_for_user(user=user, case_id=case_id, route=_route(request))
+    user = request_user(request)
+    case, scope = case_get_for_user(user=user, case_id=case_id, route=route_name(request))
     if scope != Scope.OWNER:
         raise PermissionDenied
     data = request.POST if request.method == "POST" else None
@@ -336,9 +329,9 @@ def new(request: HttpRequest, case_id: Any, kind: str) -> HttpResponse:
 
 
 def marac_queue(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     referrals = list(selectors.marac_queue(user=user)[:PAGE])
-    record_access(user=user, objects_or_ids=referrals, object_type=Referral, route=_route(request))
+    record_access(user=user, objects_or_ids=referrals, object_type=Referral, route=route_name(request))
     groups = [
         ("Eligible, waiting for your decision", [r for r in referrals if r.state == State.REFERRED]),
         ("Listed for a sitting", [r for r in referrals if r.state in (State.LISTED, State.EMERGENCY)]),
@@ -356,20 +349,20 @@ def marac_queue(request: HttpRequest) -> HttpResponse:
 
 
 def nominals(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     rows = list(
         selectors.nominal_list_for_user(user=user).select_related("person", "responsible_authority", "lead_agency")[
             :PAGE
         ]
     )
-    record_access(user=user, objects_or_ids=rows, object_type=MappaNominal, route=_route(request))
+    record_access(user=user, objects_or_ids=rows, object_type=MappaNominal, route=route_name(request))
     return render(request, "referrals/nominals.html", {"rows": rows})
 
 
 @require_http_methods(["GET", "POST"])
 def nominal(request: HttpRequest, pk: Any) -> HttpResponse:
-    user = _user(request)
-    item = selectors.nominal_get_for_user(user=user, nominal_id=pk, route=_route(request))
+    user = request_user(request)
+    item = selectors.nominal_get_for_user(user=user, nominal_id=pk, route=route_name(request))
     is_ra = selectors.own_agency_id(user) == item.responsible_authority_id
     form = f.NominalReviewForm(request.POST if request.method == "POST" else None, initial={"level": item.level})
     if request.method == "POST":
@@ -397,21 +390,21 @@ def nominal(request: HttpRequest, pk: Any) -> HttpResponse:
 
 
 def awaiting_panel(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     referrals = list(selectors.awaiting_recipient(user=user).select_related("sender_agency").order_by("sent_at")[:20])
-    record_access(user=user, objects_or_ids=referrals, object_type=Referral, route=_route(request))
+    record_access(user=user, objects_or_ids=referrals, object_type=Referral, route=route_name(request))
     return render(request, "referrals/awaiting_panel.html", {"rows": _rows(referrals)})
 
 
 def case_panel(request: HttpRequest, case_id: Any) -> HttpResponse:
     """The case page's "Referrals" panel: this case's referrals the user may see, and links to refer it."""
-    user = _user(request)
+    user = request_user(request)
     case = case_list_for_user(user=user).select_related("area").filter(pk=case_id).first()
     if case is None:
-        record_denied(user=user, object_type=Case, object_id=case_id, route=_route(request))
+        record_denied(user=user, object_type=Case, object_id=case_id, route=route_name(request))
         raise Http404("Not found")
     referrals = list(selectors.referrals_for_case(user=user, case=case))
-    record_access(user=user, objects_or_ids=referrals, object_type=Referral, route=_route(request))
+    record_access(user=user, objects_or_ids=referrals, object_type=Referral, route=route_name(request))
     owner = selectors.own_agency_id(user) == case.owning_agency_id and case.is_open
     can_s42 = (
         owner

@@ -23,23 +23,16 @@ from safeguarding.api.concurrency import check_if_match
 from safeguarding.audit.services import record_access, record_denied
 from safeguarding.exceptions import ActionForbidden, InvalidInput
 from safeguarding.organisations.models import Agency
-
-
-def _user(request: Request) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _route(request: Request) -> str:
-    return request.resolver_match.view_name  # type: ignore[union-attr]
+from safeguarding.requests import request_user, route_name
 
 
 def _review(request: Request, pk: Any) -> Review:
-    return selectors.review_get_for_user(user=_user(request), pk=pk, route=_route(request))
+    return selectors.review_get_for_user(user=request_user(request), pk=pk, route=route_name(request))
 
 
 def _review_body(request: Request, review: Review) -> Response:
     review = Review.objects.select_related("referrer_agency", "reviewer", "case__adult").get(pk=review.pk)
-    if selectors.has_full_access(user=_user(request), review=review):
+    if selectors.has_full_access(user=request_user(request), review=review):
         review = (
             Review.objects.prefetch_related("panel_members", "timeline__by")
             .select_related("referrer_agency", "reviewer", "case__adult")
@@ -85,7 +78,9 @@ class ReviewListCreate(AuditedListView):
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         params = self.request.query_params
-        qs = selectors.filter_stage(selectors.review_list_for_user(user=_user(self.request)), params.get("stage"))
+        qs = selectors.filter_stage(
+            selectors.review_list_for_user(user=request_user(self.request)), params.get("stage")
+        )
         if params.get("status"):
             qs = qs.filter(status=params["status"])
         return qs.select_related("referrer_agency")
@@ -113,7 +108,7 @@ class ReviewListCreate(AuditedListView):
         body = s.ReferSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
-        user = _user(request)
+        user = request_user(request)
         case = None
         case_id = data.pop("case_id", None)
         if case_id is not None:
@@ -121,10 +116,10 @@ class ReviewListCreate(AuditedListView):
 
             case = registry.visible(Case, user=user).filter(pk=case_id).first()
             if case is None:
-                record_denied(user=user, object_type=Case, object_id=case_id, route=_route(request))
+                record_denied(user=user, object_type=Case, object_id=case_id, route=route_name(request))
                 raise InvalidInput.field("case_id", "Choose a case you can see")
         review = services.review_refer(by=user, case=case, **data)
-        record_access(user=user, objects_or_ids=review, route=_route(request))
+        record_access(user=user, objects_or_ids=review, route=route_name(request))
         response = _review_body(request, review)
         response.status_code = status.HTTP_201_CREATED
         return response
@@ -153,7 +148,7 @@ class ReviewDetail(ApiView):
             data["reviewer"] = _users([data.pop("reviewer_id")], "reviewer_id")[0]
         if "panel_member_ids" in data:
             data["panel_members"] = _users(data.pop("panel_member_ids"), "panel_member_ids")
-        review = services.review_update(review=review, by=_user(request), expected_version=version, **data)
+        review = services.review_update(review=review, by=request_user(request), expected_version=version, **data)
         return _review_body(request, review)
 
 
@@ -182,13 +177,13 @@ class ReviewTransition(ApiView):
         data = dict(body.validated_data)
         agencies = _agencies(data.pop("agency_ids"), "agency_ids") if data.get("agency_ids") else []
         data.pop("agency_ids", None)
-        review = services.review_transition(review=review, by=_user(request), agencies=agencies, **data)
+        review = services.review_transition(review=review, by=request_user(request), agencies=agencies, **data)
         return _review_body(request, review)
 
 
 def _board_or_published(request: Request, review: Review) -> None:
     """Recommendations are the board's until the report is published (then every agency that sees it)."""
-    if not (review.is_published or selectors.has_full_access(user=_user(request), review=review)):
+    if not (review.is_published or selectors.has_full_access(user=request_user(request), review=review)):
         raise Http404("Not found")
 
 
@@ -209,7 +204,7 @@ class ReviewRecommendations(ApiView):
         review = _review(request, pk)
         body = s.RecommendationCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        rec = services.recommendation_add(review=review, by=_user(request), **body.validated_data)
+        rec = services.recommendation_add(review=review, by=request_user(request), **body.validated_data)
         return Response(s.RecommendationSerializer(rec).data, status=status.HTTP_201_CREATED)
 
 
@@ -219,10 +214,10 @@ class ReviewChronologies(ApiView):
         summary="Chronology requests: all of them for the board; your agency's own otherwise",
     )
     def get(self, request: Request, pk: str) -> Response:
-        user = _user(request)
+        user = request_user(request)
         review = _review(request, pk)
         rows = list(selectors.chronologies_for_review(user=user, review=review))
-        record_access(user=user, objects_or_ids=rows, route=_route(request), purpose="SAR chronologies")
+        record_access(user=user, objects_or_ids=rows, route=route_name(request), purpose="SAR chronologies")
         return Response({"results": s.ChronologySerializer(rows, many=True).data})
 
 
@@ -233,12 +228,12 @@ class ChronologyRespond(ApiView):
         summary="Answer your agency's chronology request (answers the information request behind it)",
     )
     def post(self, request: Request, pk: str, request_id: str) -> Response:
-        user = _user(request)
+        user = request_user(request)
         review = _review(request, pk)
         found = selectors.chronologies_for_review(user=user, review=review).filter(pk=request_id).first()
         if found is None:
             record_denied(
-                user=user, object_type="reviews.chronologyrequest", object_id=request_id, route=_route(request)
+                user=user, object_type="reviews.chronologyrequest", object_id=request_id, route=route_name(request)
             )
             raise Http404("Not found")
         body = s.ChronologyRespondSerializer(data=request.data)
@@ -251,7 +246,7 @@ class ChronologyRespond(ApiView):
 
 
 def _item(request: Request, pk: Any) -> ReviewAction:
-    return selectors.review_action_get_for_user(user=_user(request), pk=pk, route=_route(request))
+    return selectors.review_action_get_for_user(user=request_user(request), pk=pk, route=route_name(request))
 
 
 def _item_body(item: ReviewAction) -> Response:
@@ -280,7 +275,7 @@ class ReviewActionListCreate(AuditedListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        user = _user(self.request)
+        user = request_user(self.request)
         params = self.request.query_params
         qs = selectors.review_actions_rated(user=user)
         if params.get("rag"):
@@ -302,7 +297,7 @@ class ReviewActionListCreate(AuditedListView):
         summary="Add an action-plan item to a recommendation (the business unit)",
     )
     def post(self, request: Request) -> Response:
-        user = _user(request)
+        user = request_user(request)
         body = s.ReviewActionCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
@@ -313,7 +308,7 @@ class ReviewActionListCreate(AuditedListView):
         )
         if rec is None:
             record_denied(
-                user=user, object_type=Recommendation, object_id=data["recommendation_id"], route=_route(request)
+                user=user, object_type=Recommendation, object_id=data["recommendation_id"], route=route_name(request)
             )
             raise Http404("Not found")
         owner_person = _users([data["owner_person_id"]], "owner_person_id")[0] if data.get("owner_person_id") else None
@@ -349,7 +344,7 @@ class ReviewActionDetail(ApiView):
         data = body.validated_data
         item = services.review_action_update(
             action=item,
-            by=_user(request),
+            by=request_user(request),
             note=data["note"],
             owner_flag=data.get("owner_flag"),
             impact_measure=data.get("impact_measure"),
@@ -372,7 +367,10 @@ class ReviewActionEvidence(ApiView):
         body.is_valid(raise_exception=True)
         files = request.FILES.getlist("files") if hasattr(request, "FILES") else []
         item = services.review_action_complete(
-            action=item, by=_user(request), evidence_notes=body.validated_data["evidence_notes"], evidence_files=files
+            action=item,
+            by=request_user(request),
+            evidence_notes=body.validated_data["evidence_notes"],
+            evidence_files=files,
         )
         return _item_body(item)
 
@@ -385,7 +383,7 @@ class ReviewActionVerify(ApiView):
     )
     def post(self, request: Request, pk: str) -> Response:
         item = _item(request, pk)
-        return _item_body(services.review_action_verify(action=item, by=_user(request)))
+        return _item_body(services.review_action_verify(action=item, by=request_user(request)))
 
 
 class ReviewActionCancel(ApiView):
@@ -399,7 +397,7 @@ class ReviewActionCancel(ApiView):
         body = s.CancelSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         return _item_body(
-            services.review_action_cancel(action=item, by=_user(request), reason=body.validated_data["reason"])
+            services.review_action_cancel(action=item, by=request_user(request), reason=body.validated_data["reason"])
         )
 
 
@@ -413,7 +411,7 @@ class LearningEventListCreate(AuditedListView):
     ordering = ("-held_on", "id")
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        return selectors.learning_event_list_for_user(user=_user(self.request)).prefetch_related(
+        return selectors.learning_event_list_for_user(user=request_user(self.request)).prefetch_related(
             "attendance__agency", "reviews", "themes"
         )
 
@@ -423,7 +421,7 @@ class LearningEventListCreate(AuditedListView):
         summary="Record a joint learning event with attendance by agency (the business unit)",
     )
     def post(self, request: Request) -> Response:
-        user = _user(request)
+        user = request_user(request)
         body = s.LearningEventCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
@@ -449,9 +447,9 @@ class LearningEventListCreate(AuditedListView):
 class LearningEventDetail(ApiView):
     @extend_schema(responses=s.LearningEventSerializer, summary="A learning event")
     def get(self, request: Request, pk: str) -> Response:
-        user = _user(request)
+        user = request_user(request)
         event = selectors.learning_event_list_for_user(user=user).filter(pk=pk).first()
         if event is None:
-            record_denied(user=user, object_type="reviews.learningevent", object_id=pk, route=_route(request))
+            record_denied(user=user, object_type="reviews.learningevent", object_id=pk, route=route_name(request))
             raise Http404("Not found")
         return Response(s.LearningEventSerializer(event).data)

@@ -34,6 +34,7 @@ from safeguarding.audit.services import record_access, record_denied
 from safeguarding.exceptions import ActionForbidden, ServiceError
 from safeguarding.organisations.models import Agency
 from safeguarding.organisations.selectors import agency_of
+from safeguarding.requests import request_user
 from safeguarding.roles import Role
 from safeguarding.web.forms import add_service_errors
 
@@ -44,10 +45,6 @@ RAG_TAGS = {
     Rag.BLUE: ("govuk-tag--blue", "Blue"),
     Rag.NONE: ("govuk-tag--grey", "Cancelled"),
 }
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _agency_choices(review: Review | None = None) -> list[tuple[str, str]]:
@@ -61,7 +58,7 @@ def _agency_choices(review: Review | None = None) -> list[tuple[str, str]]:
 
 
 def review_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     stage = request.GET.get("stage", "")
     rows = list(
         selectors.filter_stage(selectors.review_list_for_user(user=user), stage or None)
@@ -78,7 +75,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def refer(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     form = f.ReferForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -105,7 +102,7 @@ def _rated_items(user: User, review: Review) -> list[ReviewAction]:
 
 
 def detail(request: HttpRequest, pk: Any) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     review = selectors.review_get_for_user(user=user, pk=pk, route="reviews:detail")
     board = selectors.has_full_access(user=user, review=review)
     chronologies = list(selectors.chronologies_for_review(user=user, review=review))
@@ -149,7 +146,7 @@ def detail(request: HttpRequest, pk: Any) -> HttpResponse:
 
 @require_POST
 def transition(request: HttpRequest, pk: Any) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     review = selectors.review_get_for_user(user=user, pk=pk, route="reviews:transition")
     form = f.TransitionForm(request.POST, agencies=_agency_choices(review))
     if not form.is_valid():
@@ -178,7 +175,7 @@ def transition(request: HttpRequest, pk: Any) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def decide(request: HttpRequest, pk: Any) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     review = selectors.review_get_for_user(user=user, pk=pk, route="reviews:decide")
     form = f.DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -220,7 +217,7 @@ def _editable(user: User, review: Review) -> set[str]:
 
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, pk: Any) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     review = selectors.review_get_for_user(user=user, pk=pk, route="reviews:edit")
     allowed = _editable(user, review)
     if not allowed:
@@ -274,7 +271,7 @@ def edit(request: HttpRequest, pk: Any) -> HttpResponse:
 
 @require_POST
 def recommendation_add(request: HttpRequest, pk: Any) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     review = selectors.review_get_for_user(user=user, pk=pk, route="reviews:recommendation-add")
     form = f.RecommendationForm(request.POST)
     if form.is_valid():
@@ -292,7 +289,7 @@ def recommendation_add(request: HttpRequest, pk: Any) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def item_add(request: HttpRequest, pk: Any) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     rec = (
         Recommendation.objects.select_related("review")
         .filter(pk=pk, review__in=selectors.board_reviews(user=user))
@@ -328,7 +325,7 @@ def item_add(request: HttpRequest, pk: Any) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def chronology(request: HttpRequest, pk: Any) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     found = selectors.chronology_get_for_user(user=user, pk=pk, route="reviews:chronology")
     agency = agency_of(user)
     can_answer = found.status == ChronologyStatus.REQUESTED and agency is not None and agency.pk == found.agency_id
@@ -359,7 +356,7 @@ def chronology(request: HttpRequest, pk: Any) -> HttpResponse:
 
 def tracker(request: HttpRequest) -> HttpResponse:
     """The RAG tracker board: every item the user may see, overdue (Red) first, by review or by agency."""
-    user = _user(request)
+    user = request_user(request)
     by = request.GET.get("by", "review")
     rag = request.GET.get("rag", "")
     qs = selectors.review_actions_rated(user=user)
@@ -391,7 +388,7 @@ def tracker(request: HttpRequest) -> HttpResponse:
 
 def our_actions(request: HttpRequest) -> HttpResponse:
     """An agency's own action-plan items across every review, overdue first."""
-    user = _user(request)
+    user = request_user(request)
     agency = agency_of(user)
     qs = selectors.review_actions_rated(user=user)
     items = list(qs.filter(owner_agency=agency)[:500]) if agency is not None else []
@@ -400,7 +397,7 @@ def our_actions(request: HttpRequest) -> HttpResponse:
 
 
 def item(request: HttpRequest, pk: Any) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     action = selectors.review_action_get_for_user(user=user, pk=pk, route="reviews:action")
     review = action.recommendation.review
     may_update = services._may_update(action, user)
@@ -431,7 +428,7 @@ def item(request: HttpRequest, pk: Any) -> HttpResponse:
 
 
 def _item_post(request: HttpRequest, pk: Any, kind: str) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     action = selectors.review_action_get_for_user(user=user, pk=pk, route=f"reviews:action-{kind}")
     form: Any
     if kind == "update":
@@ -512,7 +509,7 @@ def item_cancel(request: HttpRequest, pk: Any) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def learning(request: HttpRequest) -> HttpResponse:
     """Joint learning events (with attendance by agency) and the improvement themes that recur across reviews."""
-    user = _user(request)
+    user = request_user(request)
     is_unit = selectors.unit_agency(user) is not None
     unit_reviews = selectors.board_reviews(user=user).filter(business_unit=selectors.unit_agency(user))
     review_choices = [(str(r.pk), r.reference) for r in unit_reviews.order_by("reference")]
@@ -572,7 +569,7 @@ def learning(request: HttpRequest) -> HttpResponse:
 
 def case_panel(request: HttpRequest, case_id: Any) -> HttpResponse:
     """The case page's "Safeguarding Adults Reviews" panel: reviews of this case the user may see."""
-    user = _user(request)
+    user = request_user(request)
     rows = list(selectors.review_list_for_user(user=user).filter(case_id=case_id).order_by("-referred_at"))
     record_access(user=user, objects_or_ids=rows, object_type=Review, route="reviews:case-panel")
     return render(request, "reviews/case_panel.html", {"rows": rows})
@@ -582,7 +579,7 @@ def sab_work_panel(request: HttpRequest) -> HttpResponse:
     """The business unit's My-work panel: referrals to acknowledge and evidence to verify (a fragment for htmx)."""
     if not getattr(request, "htmx", False):
         return redirect("reviews:list")
-    user = _user(request)
+    user = request_user(request)
     referrals, evidence = selectors.sab_work(user=user)
     referral_rows = list(referrals[:10])
     evidence_rows = list(evidence.select_related("recommendation__review", "owner_agency")[:10])
@@ -603,7 +600,7 @@ def _theme_choices(user: User) -> list[tuple[str, str]]:
 @require_POST
 def item_theme(request: HttpRequest, pk: Any) -> HttpResponse:
     """The business unit links an item to the improvement theme it addresses."""
-    user = _user(request)
+    user = request_user(request)
     action = selectors.review_action_get_for_user(user=user, pk=pk, route="reviews:action-theme")
     if not _is_unit_of(user, action.recommendation.review):
         raise PermissionDenied

@@ -11,17 +11,18 @@ from django.views.decorators.http import require_http_methods
 
 from cases.api_break_glass import open_break_glass
 from cases.models import Case
-from cases.views.case_page import _errors, _user
+from cases.views.case_page import _errors
 from safeguarding import registry
 from safeguarding.audit.services import record_denied
 from safeguarding.exceptions import ActionForbidden, InvalidInput, TransitionNotAllowed
+from safeguarding.requests import request_user
 from safeguarding.sharing import break_glass as bg
 from safeguarding.sharing import forms as f
 
 
 @require_http_methods(["GET", "POST"])
 def break_glass(request: HttpRequest, pk: Any) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     if not bg.may_break_glass(user):
         raise ActionForbidden("Your role cannot use emergency (break-glass) access.")
     form = f.BreakGlassForm(request.POST or None)

@@ -14,21 +14,17 @@ from cases import selectors, services
 from cases.models import Case, DashQuestionSet, EnquiryStatus
 from cases.selectors import Scope
 from safeguarding import registry
-from safeguarding.accounts.models import User
 from safeguarding.exceptions import ActionForbidden, InvalidInput, ServiceError
+from safeguarding.requests import request_user
 from safeguarding.sharing import selectors as sharing_selectors
 from safeguarding.sharing.break_glass import active_break_glass
 
 CHRONOLOGY_PAGE = 50
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _case(request: HttpRequest, pk: Any, min_scope: Scope = Scope.SUMMARY) -> tuple[Case, Scope]:
     return selectors.case_get_for_user(
-        user=_user(request),
+        user=request_user(request),
         case_id=pk,
         route=request.resolver_match.view_name,  # type: ignore[union-attr]
         min_scope=min_scope,
@@ -69,8 +65,8 @@ def case_detail(request: HttpRequest, pk: Any) -> HttpResponse:
     if scope == Scope.OWNER:
         context["who_can_see"] = sharing_selectors.who_can_see(case)
     else:
-        context["decisions_to_us"] = sharing_selectors.decisions_visible_to(case, _user(request), is_owner=False)
-        context["emergency"] = active_break_glass(user=_user(request), obj=case)
+        context["decisions_to_us"] = sharing_selectors.decisions_visible_to(case, request_user(request), is_owner=False)
+        context["emergency"] = active_break_glass(user=request_user(request), obj=case)
     return render(request, "cases/case_detail.html", context)
 
 
@@ -83,7 +79,7 @@ def chronology_add(request: HttpRequest, pk: Any) -> HttpResponse:
         try:
             services.chronology_add(
                 case=case,
-                by=_user(request),
+                by=request_user(request),
                 summary=form.cleaned_data["summary"],
                 event_date=f.combine(form.cleaned_data["event_date"]),
                 entry_type=form.cleaned_data["entry_type"],
@@ -118,7 +114,9 @@ def risk_update(request: HttpRequest, pk: Any) -> HttpResponse:
     if form.is_valid():
         values = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            services.case_update(case=case, by=_user(request), expected_version=form.cleaned_data["version"], **values)
+            services.case_update(
+                case=case, by=request_user(request), expected_version=form.cleaned_data["version"], **values
+            )
         except ActionForbidden:
             raise
         except ServiceError as exc:
@@ -138,7 +136,11 @@ def transition(request: HttpRequest, pk: Any, name: str) -> HttpResponse:
         data = form.cleaned_data if form is not None else {}
         try:
             services.case_transition(
-                case=case, by=_user(request), transition=name, reason=data.get("reason", ""), note=data.get("note", "")
+                case=case,
+                by=request_user(request),
+                transition=name,
+                reason=data.get("reason", ""),
+                note=data.get("note", ""),
             )
         except ActionForbidden:
             raise
@@ -166,7 +168,7 @@ def capacity_add(request: HttpRequest, pk: Any) -> HttpResponse:
         try:
             services.capacity_assessment_record(
                 case=case,
-                by=_user(request),
+                by=request_user(request),
                 person=case.adult,
                 decision=data["decision"],
                 assessed_at=f.combine(data["assessed_on"]),
@@ -195,7 +197,7 @@ def dash_add(request: HttpRequest, pk: Any) -> HttpResponse:
         try:
             services.dash_record(
                 case=case,
-                by=_user(request),
+                by=request_user(request),
                 answers=answers,
                 comments=comments,
                 professional_judgement=request.POST.get("professional_judgement", ""),

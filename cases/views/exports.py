@@ -11,8 +11,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from cases.selectors import Scope
-from cases.views.case_page import _case, _errors, _user
+from cases.views.case_page import _case, _errors
 from safeguarding.exceptions import ActionForbidden, InvalidInput
+from safeguarding.requests import request_user
 from safeguarding.sharing import exports
 from safeguarding.sharing.models import ExportFormat
 
@@ -35,7 +36,7 @@ class ExportForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def export_list(request: HttpRequest, pk: Any) -> HttpResponse:
     case, scope = _case(request, pk)
-    user = _user(request)
+    user = request_user(request)
     form = ExportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -65,11 +66,11 @@ def export_list(request: HttpRequest, pk: Any) -> HttpResponse:
 
 def export_download(request: HttpRequest, pk: Any, export_id: Any) -> HttpResponse:
     case, _scope = _case(request, pk)
-    export = exports.exports_for(user=_user(request), obj=case).filter(pk=export_id).first()
+    export = exports.exports_for(user=request_user(request), obj=case).filter(pk=export_id).first()
     if export is None:
         raise Http404("Not found")
     try:
-        content = exports.export_download(export=export, user=_user(request), route="cases:export-download")
+        content = exports.export_download(export=export, user=request_user(request), route="cases:export-download")
     except LookupError:
         raise Http404("Not found") from None
     response = HttpResponse(content, content_type="application/pdf" if export.format == "pdf" else "application/json")

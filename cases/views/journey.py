@@ -19,9 +19,9 @@ from cases import forms as f
 from cases import nhs, selectors, services
 from cases.codes import AbuseType, ConsentNotSoughtReason, ConsentToRaise, LocationOfRisk, SourceOfRisk
 from cases.models import Person
-from safeguarding.accounts.models import User
 from safeguarding.audit.services import record_access
 from safeguarding.exceptions import ActionForbidden, InvalidInput
+from safeguarding.requests import request_user
 from safeguarding.roles import reaches_case_data
 
 SESSION_KEY = "sg_concern_journeys"
@@ -33,10 +33,6 @@ STEPS: list[tuple[str, str, type[forms.Form]]] = [
     ("consent", "Consent and the adult's views", f.ConsentForm),
 ]
 STEP_NAMES = [name for name, _, _ in STEPS]
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _journeys(request: HttpRequest) -> dict[str, dict[str, Any]]:
@@ -72,7 +68,7 @@ def _initial(stored: dict[str, Any]) -> dict[str, Any]:
 
 
 def start(request: HttpRequest) -> HttpResponse:
-    if not reaches_case_data(_user(request).roles):
+    if not reaches_case_data(request_user(request).roles):
         raise ActionForbidden("Your role does not log concerns.")
     journey_id = uuid.uuid4().hex
     _save(request, journey_id, {"steps": {}, "person_id": None})
@@ -120,7 +116,7 @@ def step(request: HttpRequest, journey_id: str, step: str) -> HttpResponse:
 
 
 def _possible_matches(request: HttpRequest, adult: dict[str, Any]) -> list[Person]:
-    user = _user(request)
+    user = request_user(request)
     matches = list(
         selectors.person_possible_duplicates(
             user=user,
@@ -246,7 +242,7 @@ def check(request: HttpRequest, journey_id: str) -> HttpResponse:
     for name in STEP_NAMES:
         if name not in journey["steps"]:
             return redirect("cases:concern-step", journey_id=journey_id, step=name)
-    user = _user(request)
+    user = request_user(request)
     person = None
     if journey.get("person_id"):
         person = selectors.person_list_for_user(user=user).filter(pk=journey["person_id"]).first()

@@ -14,16 +14,12 @@ from cases import forms as f
 from cases import selectors
 from cases.codes import RiskLevel
 from cases.models import OPEN_CASE_STATUSES, Case, CaseStatus, PlanAction
-from safeguarding.accounts.models import User
 from safeguarding.audit.services import record_access
 from safeguarding.exceptions import ActionForbidden
+from safeguarding.requests import request_user
 from safeguarding.roles import LEAD_ROLES, Role
 
 PAGE = 50
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def overdue_case_ids(cases: QuerySet[Case]) -> QuerySet[Any]:
@@ -52,7 +48,7 @@ def _filtered(request: HttpRequest, qs: QuerySet[Case]) -> tuple[QuerySet[Case],
 
 
 def case_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     qs = selectors.case_list_for_paging(user=user).select_related("adult", "owning_agency", "lead_practitioner", "team")
     base, filters = _filtered(request, qs)
     if filters["scope"] == "mine":
@@ -86,7 +82,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 def team_caseload(request: HttpRequest) -> HttpResponse:
     """A team manager's caseload: each practitioner's open cases and overdue work."""
-    user = _user(request)
+    user = request_user(request)
     if not user.has_role(Role.TEAM_MANAGER, *LEAD_ROLES):
         raise ActionForbidden("The caseload view is for team managers and leads.")
     membership = user.agency_membership
@@ -113,7 +109,7 @@ def team_caseload(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def search(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     form = f.SearchForm(request.POST or None)
     rows: list[Case] = []
     count = None

@@ -11,9 +11,10 @@ from django.views.decorators.http import require_http_methods
 
 from cases import forms as f
 from cases.selectors import Scope
-from cases.views.case_page import _case, _errors, _user
+from cases.views.case_page import _case, _errors
 from safeguarding.exceptions import ActionForbidden, InvalidInput
 from safeguarding.organisations.models import Agency
+from safeguarding.requests import request_user
 from safeguarding.sharing import selectors as sharing_selectors
 from safeguarding.sharing import services as sharing
 
@@ -39,7 +40,7 @@ def share(request: HttpRequest, pk: Any) -> HttpResponse:
         try:
             sharing.share_record(
                 obj=case,
-                decided_by=_user(request),
+                decided_by=request_user(request),
                 direction=data["direction"],
                 recipient_agency=Agency.objects.get(pk=data["recipient_agency"]),
                 purpose=data["purpose"],
@@ -87,7 +88,7 @@ def revoke(request: HttpRequest, pk: Any, decision_id: Any) -> HttpResponse:
     form = f.RevokeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            sharing.revoke_share(decision=decision, by=_user(request), reason=form.cleaned_data["reason"])
+            sharing.revoke_share(decision=decision, by=request_user(request), reason=form.cleaned_data["reason"])
         except InvalidInput as exc:
             _errors(exc, form)
         except ActionForbidden:

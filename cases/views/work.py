@@ -13,10 +13,11 @@ from cases import forms as f
 from cases import services
 from cases.selectors import Scope
 from cases.services.work import ENQUIRY_FIELDS
-from cases.views.case_page import _case, _errors, _user
+from cases.views.case_page import _case, _errors
 from safeguarding.accounts.models import User
 from safeguarding.exceptions import ActionForbidden, ServiceError
 from safeguarding.organisations.selectors import agency_of
+from safeguarding.requests import request_user
 
 
 def _form_page(request: HttpRequest, case: Any, form: Any, title: str, button: str, status: int = 200) -> HttpResponse:
@@ -41,10 +42,10 @@ def enquiry_edit(request: HttpRequest, pk: Any) -> HttpResponse:
         version = data.pop("version")
         data["advocacy_support"] = {"yes": True, "no": False}.get(data["advocacy_support"])
         try:
-            services.enquiry_update(enquiry=enquiry, by=_user(request), expected_version=version, **data)
+            services.enquiry_update(enquiry=enquiry, by=request_user(request), expected_version=version, **data)
             if request.POST.get("action") == "conclude":
                 enquiry.refresh_from_db()
-                services.enquiry_conclude(enquiry=enquiry, by=_user(request))
+                services.enquiry_conclude(enquiry=enquiry, by=request_user(request))
         except ActionForbidden:
             raise
         except ServiceError as exc:
@@ -67,11 +68,11 @@ def plan_new(request: HttpRequest, pk: Any) -> HttpResponse:
     case, _ = _case(request, pk, Scope.FULL)
     form = f.PlanForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        agency = agency_of(_user(request))
+        agency = agency_of(request_user(request))
         try:
             services.plan_create(
                 case=case,
-                by=_user(request),
+                by=request_user(request),
                 lead_agency=agency or case.owning_agency,
                 risks=form.cleaned_data["risks"],
                 review_date=form.cleaned_data["review_date"],
@@ -102,7 +103,7 @@ def plan_review(request: HttpRequest, pk: Any, plan_id: Any) -> HttpResponse:
         try:
             services.plan_review(
                 plan=plan,
-                by=_user(request),
+                by=request_user(request),
                 notes=form.cleaned_data["notes"],
                 next_review_date=form.cleaned_data["next_review_date"],
                 close=form.cleaned_data["close"],
@@ -137,7 +138,7 @@ def plan_action_new(request: HttpRequest, pk: Any, plan_id: Any) -> HttpResponse
         try:
             services.plan_action_add(
                 plan=plan,
-                by=_user(request),
+                by=request_user(request),
                 owner_agency=plan.lead_agency,
                 owner_person=owner,
                 description=form.cleaned_data["description"],

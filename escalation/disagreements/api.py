@@ -21,6 +21,7 @@ from safeguarding.api.base import ApiView, AuditedListView
 from safeguarding.audit.services import record_access, record_denied
 from safeguarding.exceptions import InvalidInput
 from safeguarding.organisations.models import Agency
+from safeguarding.requests import request_user, route_name
 
 
 class StageSerializer(serializers.ModelSerializer[DisagreementStage]):
@@ -132,12 +133,8 @@ class ChallengeSerializer(serializers.Serializer[Any]):
     immediate_risk = serializers.BooleanField(default=False)
 
 
-def _user(request: Request) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _get(request: Request, pk: Any) -> Disagreement:
-    return selectors.disagreement_get_for_user(user=_user(request), pk=pk, route=request.resolver_match.view_name)  # type: ignore[union-attr]
+    return selectors.disagreement_get_for_user(user=request_user(request), pk=pk, route=route_name(request))
 
 
 def _detail(disagreement: Disagreement) -> Response:
@@ -158,7 +155,7 @@ class DisagreementListCreate(AuditedListView):
     ordering = ("-opened_at", "id")
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        user = _user(self.request)
+        user = request_user(self.request)
         params = self.request.query_params
         qs = (
             selectors.awaiting(user=user)
@@ -197,7 +194,7 @@ class DisagreementListCreate(AuditedListView):
         body = RaiseSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        user = _user(request)
+        user = request_user(request)
         try:
             model = apps.get_model(data["subject_type"])
         except (LookupError, ValueError) as exc:
@@ -266,7 +263,7 @@ class DisagreementEscalate(ApiView):
         body.is_valid(raise_exception=True)
         return _detail(
             services.disagreement_escalate(
-                disagreement=disagreement, by=_user(request), reason=body.validated_data["reason"]
+                disagreement=disagreement, by=request_user(request), reason=body.validated_data["reason"]
             )
         )
 
@@ -282,7 +279,7 @@ class DisagreementResolve(ApiView):
         body = ResolveInput(data=request.data)
         body.is_valid(raise_exception=True)
         return _detail(
-            services.disagreement_resolve(disagreement=disagreement, by=_user(request), **body.validated_data)
+            services.disagreement_resolve(disagreement=disagreement, by=request_user(request), **body.validated_data)
         )
 
 
@@ -296,7 +293,9 @@ class DisagreementNotes(ApiView):
         disagreement = _get(request, pk)
         body = NoteInput(data=request.data)
         body.is_valid(raise_exception=True)
-        services.disagreement_note(disagreement=disagreement, by=_user(request), text=body.validated_data["text"])
+        services.disagreement_note(
+            disagreement=disagreement, by=request_user(request), text=body.validated_data["text"]
+        )
         response = _detail(disagreement)
         response.status_code = status.HTTP_201_CREATED
         return response
@@ -309,7 +308,7 @@ class DeadlineChallenge(ApiView):
         summary="Challenge inaction: raise a stage-2 disagreement from a deadline that is overdue",
     )
     def post(self, request: Request, pk: str) -> Response:
-        user = _user(request)
+        user = request_user(request)
         try:
             deadline = deadline_get_for_user(user=user, pk=pk)
         except Http404:

@@ -20,17 +20,13 @@ from escalation.disagreements.models import STAGE_LABELS, Category, Disagreement
 from escalation.models import Deadline
 from escalation.selectors import deadline_get_for_user
 from safeguarding import registry
-from safeguarding.accounts.models import User
 from safeguarding.audit.services import record_access, record_denied
 from safeguarding.exceptions import ActionForbidden, ServiceError
 from safeguarding.organisations.models import Agency
 from safeguarding.organisations.selectors import agency_of
+from safeguarding.requests import request_user
 from safeguarding.roles import LEAD_ROLES, Role
 from safeguarding.web.forms import add_service_errors
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _subject(request: HttpRequest, subject_type: str, subject_id: str, route: str) -> Any:
@@ -39,19 +35,19 @@ def _subject(request: HttpRequest, subject_type: str, subject_id: str, route: st
     except (LookupError, ValueError) as exc:
         raise Http404("Not found") from exc
     obj = (
-        registry.visible(model, user=_user(request)).filter(pk=subject_id).first()
+        registry.visible(model, user=request_user(request)).filter(pk=subject_id).first()
         if model in (registry.registered_models())
         else None
     )
     if obj is None:
-        record_denied(user=_user(request), object_type=subject_type, object_id=subject_id, route=route)
+        record_denied(user=request_user(request), object_type=subject_type, object_id=subject_id, route=route)
         raise Http404("Not found")
     return obj
 
 
 @require_http_methods(["GET", "POST"])
 def raise_disagreement(request: HttpRequest, subject_type: str, subject_id: str) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     subject = _subject(request, subject_type, subject_id, "escalation:disagreement-raise")
     own = agency_of(user)
     others = Agency.objects.filter(active=True)
@@ -89,7 +85,7 @@ def raise_disagreement(request: HttpRequest, subject_type: str, subject_id: str)
 
 @require_http_methods(["GET", "POST"])
 def challenge(request: HttpRequest, pk: Any) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     try:
         deadline = deadline_get_for_user(user=user, pk=pk)
     except Http404:
@@ -116,7 +112,7 @@ def challenge(request: HttpRequest, pk: Any) -> HttpResponse:
 
 
 def detail(request: HttpRequest, pk: Any) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     disagreement = selectors.disagreement_get_for_user(user=user, pk=pk, route="escalation:disagreement")
     subject = registry.resolve_visible(disagreement.subject_type, disagreement.subject_id, user=user)
     return render(
@@ -141,7 +137,7 @@ def detail(request: HttpRequest, pk: Any) -> HttpResponse:
 
 
 def _act(request: HttpRequest, pk: Any, form_class: type, action: str) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     disagreement = selectors.disagreement_get_for_user(user=user, pk=pk, route=f"escalation:disagreement-{action}")
     form = form_class(request.POST)
     if form.is_valid():
@@ -188,7 +184,7 @@ def note(request: HttpRequest, pk: Any) -> HttpResponse:
 
 def escalations(request: HttpRequest) -> HttpResponse:
     """For leads: open disagreements by stage, age, agency and category, and overdue deadlines nobody challenged."""
-    user = _user(request)
+    user = request_user(request)
     if not user.has_role(*LEAD_ROLES, Role.DIRECTOR, Role.TEAM_MANAGER, Role.SAB_CHAIR):
         raise PermissionDenied
     open_ = (
@@ -228,7 +224,7 @@ def escalations(request: HttpRequest) -> HttpResponse:
 
 
 def awaiting_panel(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     rows = list(selectors.awaiting(user=user).select_related("raiser_agency", "respondent_agency")[:20])
     record_access(user=user, objects_or_ids=rows, object_type=Disagreement, route="escalation:disagreements-awaiting")
     return render(request, "escalation/disagreements_awaiting.html", {"rows": rows})
@@ -236,7 +232,7 @@ def awaiting_panel(request: HttpRequest) -> HttpResponse:
 
 def case_panel(request: HttpRequest, case_id: Any) -> HttpResponse:
     """The case page's "Disagreements" panel: the case's disagreements this user may see."""
-    user = _user(request)
+    user = request_user(request)
     rows = list(
         selectors.disagreement_list_for_user(user=user)
         .filter(case_id=case_id)

@@ -17,22 +17,19 @@ from safeguarding.accounts import lifecycle, services
 from safeguarding.accounts.account_forms import ChangeEmailForm, ChangePasswordForm, ReauthForm
 from safeguarding.accounts.devices import describe_user_agent
 from safeguarding.accounts.forms import CodeForm
-from safeguarding.accounts.models import AuthEventType, User
+from safeguarding.accounts.models import AuthEventType
 from safeguarding.accounts.reauth import has_recent_auth, recent_auth_mark, require_recent_auth
 from safeguarding.exceptions import InvalidInput, TransitionNotAllowed
+from safeguarding.requests import request_user
 
 ACCOUNT = "accounts:account"
 RECOVERY_CODES_SESSION = "sg_recovery_codes"
 NEXT_SESSION = "sg_next"
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _other_sessions(request: HttpRequest) -> int:
     key = request.session.session_key
-    return sum(1 for s in services.open_sessions(user=_user(request)) if s.session_key != key)
+    return sum(1 for s in services.open_sessions(user=request_user(request)) if s.session_key != key)
 
 
 def _apply_errors(form: Any, exc: InvalidInput) -> None:
@@ -43,7 +40,7 @@ def _apply_errors(form: Any, exc: InvalidInput) -> None:
 
 @require_GET
 def account(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     return render(
         request,
         "accounts/account.html",
@@ -59,7 +56,7 @@ def account(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def reauth(request: HttpRequest) -> HttpResponse:
     """Confirm your password and a current security code; valid for ``RECENT_AUTH_WINDOW``."""
-    user = _user(request)
+    user = request_user(request)
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
         next_url = ""
@@ -83,7 +80,7 @@ def reauth(request: HttpRequest) -> HttpResponse:
 @require_recent_auth
 @require_http_methods(["GET", "POST"])
 def password_change(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     form = ChangePasswordForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -109,7 +106,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
 @require_recent_auth
 @require_http_methods(["GET", "POST"])
 def email_change(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     form = ChangeEmailForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -128,7 +125,7 @@ def authenticator_replace(request: HttpRequest) -> HttpResponse:
     """Set up a new authenticator app; the old one keeps working until the new one is confirmed."""
     from safeguarding.accounts.views import _qr_svg
 
-    user = _user(request)
+    user = request_user(request)
     device = services.totp_device_for_enrolment(user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -154,7 +151,7 @@ def authenticator_replace(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def recovery_codes_regenerate(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        request.session[RECOVERY_CODES_SESSION] = lifecycle.recovery_codes_regenerate(user=_user(request))
+        request.session[RECOVERY_CODES_SESSION] = lifecycle.recovery_codes_regenerate(user=request_user(request))
         request.session[NEXT_SESSION] = reverse(ACCOUNT)
         return redirect("accounts:recovery-codes")
     return render(request, "accounts/recovery_codes_regenerate.html")
@@ -172,7 +169,7 @@ def sessions(request: HttpRequest) -> HttpResponse:
             "ip_address": s.ip_address,
             "current": s.session_key == current,
         }
-        for s in services.open_sessions(user=_user(request))
+        for s in services.open_sessions(user=request_user(request))
     ]
     rows.sort(key=lambda r: not r["current"])
     return render(request, "accounts/sessions.html", {"sessions": rows, "others": sum(not r["current"] for r in rows)})
@@ -182,7 +179,7 @@ def sessions(request: HttpRequest) -> HttpResponse:
 def session_end(request: HttpRequest, public_id: str) -> HttpResponse:
     try:
         ended = lifecycle.open_sessions_end_one(
-            user=_user(request), public_id=public_id, current_session_key=request.session.session_key
+            user=request_user(request), public_id=public_id, current_session_key=request.session.session_key
         )
     except TransitionNotAllowed as exc:
         messages.error(request, exc.detail)
@@ -198,7 +195,10 @@ def session_end(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_POST
 def sessions_end_others(request: HttpRequest) -> HttpResponse:
     ended = services.sessions_end_all(
-        user=_user(request), reason="ended_by_user", by=_user(request), except_key=request.session.session_key
+        user=request_user(request),
+        reason="ended_by_user",
+        by=request_user(request),
+        except_key=request.session.session_key,
     )
     messages.success(request, f"{ended} other session{'s' if ended != 1 else ''} ended")
     return redirect(ACCOUNT if request.POST.get("then") == "account" else "accounts:sessions")

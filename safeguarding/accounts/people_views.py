@@ -25,12 +25,9 @@ from safeguarding.accounts.selectors import (
 )
 from safeguarding.audit.services import record_access
 from safeguarding.exceptions import ActionForbidden, InvalidInput, TransitionNotAllowed
+from safeguarding.requests import request_user
 
 PAGE_SIZE = 50
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _apply_errors(form: Any, exc: InvalidInput) -> None:
@@ -41,7 +38,7 @@ def _apply_errors(form: Any, exc: InvalidInput) -> None:
 
 @require_GET
 def people(request: HttpRequest) -> HttpResponse:
-    actor = _user(request)
+    actor = request_user(request)
     if not may_manage_people(actor):
         raise PermissionDenied
     rows = list(people_visible(actor).select_related("membership__agency", "membership__team").order_by("full_name"))
@@ -60,7 +57,7 @@ def people(request: HttpRequest) -> HttpResponse:
 @require_recent_auth
 @require_http_methods(["GET", "POST"])
 def person_mfa_reset(request: HttpRequest, pk: str) -> HttpResponse:
-    actor = _user(request)
+    actor = request_user(request)
     person = person_get_visible_or_404(actor=actor, pk=pk)
     if not lifecycle.may_reset_mfa(actor, person):
         raise PermissionDenied
@@ -88,7 +85,7 @@ def person_mfa_reset(request: HttpRequest, pk: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def person_deactivate(request: HttpRequest, pk: str) -> HttpResponse:
-    actor = _user(request)
+    actor = request_user(request)
     person = person_get_visible_or_404(actor=actor, pk=pk)
     if not lifecycle.may_deactivate(actor, person):
         raise PermissionDenied
@@ -124,7 +121,7 @@ def _day_start(day: Any) -> datetime:
 @require_GET
 def auth_events(request: HttpRequest) -> HttpResponse:
     """The authentication-event log of the actor's agency (everyone's for superusers), newest first."""
-    actor = _user(request)
+    actor = request_user(request)
     if not may_read_auth_log(actor):
         raise PermissionDenied
     people_qs = people_visible(actor).order_by("full_name")

@@ -24,6 +24,7 @@ from safeguarding.api.base import ApiView
 from safeguarding.audit.services import record_access
 from safeguarding.exceptions import InvalidInput
 from safeguarding.organisations.selectors import agency_of
+from safeguarding.requests import request_user
 from safeguarding.roles import MANAGER_ROLES
 
 PAGE = 50
@@ -68,10 +69,6 @@ class TrackedActionPage(serializers.Serializer[Any]):
     next = serializers.CharField(allow_null=True)
     previous = serializers.CharField(allow_null=True)
     results = TrackedActionSerializer(many=True)
-
-
-def _user(request: Request) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _may_verify(action: Action, user: User) -> bool:
@@ -120,7 +117,7 @@ class ActionList(ApiView):
         summary="Every tracked action you can see (plan, meeting and review actions), earliest due first",
     )
     def get(self, request: Request) -> Response:
-        user = _user(request)
+        user = request_user(request)
         params = request.query_params
         direction, key = _position(params["cursor"]) if params.get("cursor") else ("a", None)
         try:
@@ -162,7 +159,7 @@ class ActionList(ApiView):
 class ActionDetail(ApiView):
     @extend_schema(responses=TrackedActionSerializer, summary="A tracked action you can see")
     def get(self, request: Request, pk: str) -> Response:
-        action = get_visible_action(user=_user(request), pk=pk, route="api:action-detail")
+        action = get_visible_action(user=request_user(request), pk=pk, route="api:action-detail")
         return Response(TrackedActionSerializer(action).data)
 
 
@@ -173,10 +170,12 @@ class ActionComplete(ApiView):
         summary="Complete an action with evidence (its owner or owning agency)",
     )
     def post(self, request: Request, pk: str) -> Response:
-        action = get_visible_action(user=_user(request), pk=pk, route="api:action-complete")
+        action = get_visible_action(user=request_user(request), pk=pk, route="api:action-complete")
         body = CompleteInput(data=request.data)
         body.is_valid(raise_exception=True)
-        done = action_complete(action=action, by=_user(request), evidence_notes=body.validated_data["evidence_notes"])
+        done = action_complete(
+            action=action, by=request_user(request), evidence_notes=body.validated_data["evidence_notes"]
+        )
         return Response(TrackedActionSerializer(done).data)
 
 
@@ -187,6 +186,6 @@ class ActionVerify(ApiView):
         summary="Verify a completed action (someone other than the completer, as its kind decides)",
     )
     def post(self, request: Request, pk: str) -> Response:
-        action = get_visible_action(user=_user(request), pk=pk, route="api:action-verify")
-        verified = action_verify(action=action, by=_user(request), may_verify=_may_verify)
+        action = get_visible_action(user=request_user(request), pk=pk, route="api:action-verify")
+        verified = action_verify(action=action, by=request_user(request), may_verify=_may_verify)
         return Response(TrackedActionSerializer(verified).data)

@@ -17,6 +17,7 @@ from safeguarding.accounts.models import User
 from safeguarding.api.base import ApiView, AuditedListView
 from safeguarding.exceptions import ActionForbidden, InvalidInput
 from safeguarding.organisations.models import Agency
+from safeguarding.requests import request_user, route_name
 from safeguarding.sharing import requests as ir
 from safeguarding.sharing.agreements import agreements_visible_to
 from safeguarding.sharing.codes import (
@@ -32,14 +33,6 @@ from safeguarding.sharing.codes import (
 from safeguarding.sharing.codes import Scope as ShareScope
 from safeguarding.sharing.models import InformationRequest, RequestOutcome
 from safeguarding.sharing.registry import shareables
-
-
-def _user(request: Request) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _route(request: Request) -> str:
-    return request.resolver_match.view_name if request.resolver_match else ""
 
 
 class RequestAgencySerializer(serializers.Serializer[Any]):
@@ -199,7 +192,9 @@ class InformationRequestListCreate(AuditedListView):
     def get_queryset(self):  # type: ignore[no-untyped-def]
         params = self.request.query_params
         box = params.get("box", "")
-        qs = ir.information_requests_visible_to(_user(self.request), box=box if box in ("sent", "received") else "")
+        qs = ir.information_requests_visible_to(
+            request_user(self.request), box=box if box in ("sent", "received") else ""
+        )
         if params.get("status"):
             qs = qs.filter(status=params["status"])
         return qs
@@ -207,7 +202,7 @@ class InformationRequestListCreate(AuditedListView):
     def list_context(self, rows: Any) -> dict[str, Any]:
         """The records behind a page of answers that the caller can see, one query per record type."""
         context = dict(self.get_serializer_context())
-        context["visible_records"] = ir.records_visible_for(list(rows), _user(self.request))
+        context["visible_records"] = ir.records_visible_for(list(rows), request_user(self.request))
         return context
 
     @extend_schema(
@@ -240,7 +235,7 @@ class InformationRequestListCreate(AuditedListView):
         body = CreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
-        user = _user(request)
+        user = request_user(request)
         holder = Agency.objects.filter(pk=data.pop("holder_agency_id")).first()
         if holder is None:
             raise InvalidInput.field("holder_agency_id", "No agency has this id")
@@ -255,14 +250,16 @@ class InformationRequestListCreate(AuditedListView):
 class InformationRequestDetail(ApiView):
     @extend_schema(responses=InformationRequestSerializer)
     def get(self, request: Request, pk: str) -> Response:
-        return _detail(request, ir.information_request_get_for_user(user=_user(request), pk=pk, route=_route(request)))
+        return _detail(
+            request, ir.information_request_get_for_user(user=request_user(request), pk=pk, route=route_name(request))
+        )
 
 
 class InformationRequestConsider(ApiView):
     @extend_schema(request=None, responses=InformationRequestSerializer, summary="Start considering (holder)")
     def post(self, request: Request, pk: str) -> Response:
-        found = ir.information_request_get_for_user(user=_user(request), pk=pk, route=_route(request))
-        return _detail(request, ir.information_request_consider(request=found, by=_user(request)))
+        found = ir.information_request_get_for_user(user=request_user(request), pk=pk, route=route_name(request))
+        return _detail(request, ir.information_request_consider(request=found, by=request_user(request)))
 
 
 class InformationRequestRespond(ApiView):
@@ -279,8 +276,8 @@ class InformationRequestRespond(ApiView):
         ],
     )
     def post(self, request: Request, pk: str) -> Response:
-        user = _user(request)
-        found = ir.information_request_get_for_user(user=user, pk=pk, route=_route(request))
+        user = request_user(request)
+        found = ir.information_request_get_for_user(user=user, pk=pk, route=route_name(request))
         if not ir.may_answer(user, found):
             raise ActionForbidden("Only the agency asked can answer this request.")
         body = RespondSerializer(data=request.data)
@@ -292,8 +289,8 @@ class InformationRequestRespond(ApiView):
 class InformationRequestWithdraw(ApiView):
     @extend_schema(request=WithdrawSerializer, responses=InformationRequestSerializer, summary="Withdraw (requester)")
     def post(self, request: Request, pk: str) -> Response:
-        user = _user(request)
-        found = ir.information_request_get_for_user(user=user, pk=pk, route=_route(request))
+        user = request_user(request)
+        found = ir.information_request_get_for_user(user=user, pk=pk, route=route_name(request))
         body = WithdrawSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         return _detail(

@@ -11,17 +11,13 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from safeguarding.accounts.models import User
 from safeguarding.api.base import ApiView
 from safeguarding.exceptions import InvalidInput
 from safeguarding.organisations.models import Agency, Area
+from safeguarding.requests import request_user
 from safeguarding.sharing import agreements
 from safeguarding.sharing.codes import Purpose
 from safeguarding.sharing.models import SharingAgreement
-
-
-def _user(request: Request) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 class AgreementSerializer(serializers.ModelSerializer[SharingAgreement]):
@@ -49,7 +45,7 @@ class AgreementInputSerializer(serializers.Serializer[Any]):
 class AgreementListCreate(ApiView):
     @extend_schema(responses=AgreementSerializer(many=True), summary="Agreements in your agency's areas")
     def get(self, request: Request) -> Response:
-        rows = agreements.agreements_visible_to(_user(request)).select_related("area")
+        rows = agreements.agreements_visible_to(request_user(request)).select_related("area")
         return Response({"next": None, "previous": None, "results": AgreementSerializer(rows, many=True).data})
 
     @extend_schema(
@@ -81,14 +77,14 @@ class AgreementListCreate(ApiView):
         signatories = list(Agency.objects.filter(pk__in=ids))
         if len(signatories) != len(set(ids)):
             raise InvalidInput.field("signatory_ids", "No agency has one of these ids")
-        created = agreements.agreement_save(by=_user(request), area=area, signatories=signatories, **data)
+        created = agreements.agreement_save(by=request_user(request), area=area, signatories=signatories, **data)
         return Response(AgreementSerializer(created).data, status=status.HTTP_201_CREATED)
 
 
 class AgreementDetail(ApiView):
     @extend_schema(responses=AgreementSerializer)
     def get(self, request: Request, pk: str) -> Response:
-        found = agreements.agreements_visible_to(_user(request)).filter(pk=pk).first()
+        found = agreements.agreements_visible_to(request_user(request)).filter(pk=pk).first()
         if found is None:
             raise Http404("Not found")
         return Response(AgreementSerializer(found).data)

@@ -15,12 +15,9 @@ from safeguarding.accounts.models import User
 from safeguarding.api.base import ApiView, AuditedListView
 from safeguarding.audit.services import record_access, record_denied
 from safeguarding.exceptions import ActionForbidden
+from safeguarding.requests import request_user
 from safeguarding.sharing import break_glass as bg
 from safeguarding.sharing.models import BreakGlassAccess, BreakGlassVerdict
-
-
-def _user(request: Request) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 class BreakGlassAccessSerializer(serializers.ModelSerializer[BreakGlassAccess]):
@@ -83,7 +80,7 @@ class BreakGlassLookup(ApiView):
         examples=[OpenApiExample("Look-up", request_only=True, value={"nhs_number": "9434765919"})],
     )
     def post(self, request: Request) -> Response:
-        user = _user(request)
+        user = request_user(request)
         if not bg.may_break_glass(user):
             raise ActionForbidden("Your role cannot use emergency (break-glass) access.")
         body = LookupSerializer(data=request.data)
@@ -112,7 +109,7 @@ class BreakGlassReviewList(AuditedListView):
     ordering = ("-opened_at", "id")
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        qs = bg.break_glass_visible_to(_user(self.request))
+        qs = bg.break_glass_visible_to(request_user(self.request))
         status = self.request.query_params.get("status")
         if status:
             qs = qs.filter(review_status=status)
@@ -141,7 +138,7 @@ class BreakGlassReviewAction(ApiView):
         summary="Record whether an emergency access was justified (the owning agency's leads)",
     )
     def post(self, request: Request, pk: str) -> Response:
-        user = _user(request)
+        user = request_user(request)
         access = break_glass_get_for_user(user=user, pk=pk, route="api:break-glass-review")
         body = ReviewSerializer(data=request.data)
         body.is_valid(raise_exception=True)

@@ -11,23 +11,19 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from safeguarding.accounts.models import User
 from safeguarding.audit.services import record_access, record_denied
 from safeguarding.exceptions import ActionForbidden, ServiceError
+from safeguarding.requests import request_user
 from safeguarding.sharing import break_glass as bg
 from safeguarding.sharing import forms as f
 from safeguarding.sharing.models import BreakGlassAccess, BreakGlassReview
 from safeguarding.web.forms import add_service_errors
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 @require_http_methods(["GET", "POST"])
 def lookup(request: HttpRequest) -> HttpResponse:
     """Look up by exact NHS number (POST: the number never goes in a URL), then open one of the results."""
-    user = _user(request)
+    user = request_user(request)
     may = bg.may_break_glass(user)
     if not may and not bg.break_glass_visible_to(user).exists() and not user.has_role(*bg.REVIEWER_ROLES):
         raise PermissionDenied
@@ -52,14 +48,14 @@ def lookup(request: HttpRequest) -> HttpResponse:
 
 
 def reviews(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     rows = list(bg.break_glass_visible_to(user)[:200])
     record_access(user=user, objects_or_ids=rows, object_type=BreakGlassAccess, route="sharing:break-glass-reviews")
     return render(request, "sharing/break_glass_reviews.html", {"rows": rows})
 
 
 def _get(request: HttpRequest, pk: Any, route: str) -> BreakGlassAccess:
-    user = _user(request)
+    user = request_user(request)
     found = bg.break_glass_visible_to(user).filter(pk=pk).first()
     if found is None:
         record_denied(user=user, object_type=BreakGlassAccess, object_id=pk, route=route)
@@ -70,7 +66,7 @@ def _get(request: HttpRequest, pk: Any, route: str) -> BreakGlassAccess:
 
 @require_http_methods(["GET", "POST"])
 def review(request: HttpRequest, pk: Any) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     access = _get(request, pk, "sharing:break-glass-review")
     can_review = access.review_status == BreakGlassReview.PENDING and bg.is_reviewer(user, access)
     form = f.BreakGlassReviewForm(request.POST or None)

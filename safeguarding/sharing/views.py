@@ -16,6 +16,7 @@ from safeguarding.audit.services import record_access
 from safeguarding.exceptions import ActionForbidden, InvalidInput, ServiceError
 from safeguarding.organisations.models import Agency
 from safeguarding.organisations.selectors import agency_of
+from safeguarding.requests import request_user
 from safeguarding.sharing import forms as f
 from safeguarding.sharing import requests as ir
 from safeguarding.sharing.api import resolve_record
@@ -24,12 +25,8 @@ from safeguarding.sharing.registry import shareables
 from safeguarding.web.forms import add_service_errors
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def request_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     box = request.GET.get("box", "")
     box = box if box in ("sent", "received") else ""
     rows = list(ir.information_requests_visible_to(user, box=box)[:200])
@@ -39,7 +36,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def request_new(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     own = agency_of(user)
     case = None
     case_id = request.GET.get("case") or ""
@@ -109,7 +106,7 @@ def _page(
     withdraw_form: f.WithdrawForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     holder = ir.is_holder(user, obj)
     can_answer = obj.is_open and ir.may_answer(user, obj)
     records = _holder_records(obj, user) if can_answer else []
@@ -133,21 +130,21 @@ def _page(
 
 
 def request_detail(request: HttpRequest, pk: Any) -> HttpResponse:
-    obj = ir.information_request_get_for_user(user=_user(request), pk=pk, route="sharing:request")
+    obj = ir.information_request_get_for_user(user=request_user(request), pk=pk, route="sharing:request")
     return _page(request, obj)
 
 
 @require_POST
 def request_consider(request: HttpRequest, pk: Any) -> HttpResponse:
-    obj = ir.information_request_get_for_user(user=_user(request), pk=pk, route="sharing:request-consider")
-    ir.information_request_consider(request=obj, by=_user(request))
+    obj = ir.information_request_get_for_user(user=request_user(request), pk=pk, route="sharing:request-consider")
+    ir.information_request_consider(request=obj, by=request_user(request))
     messages.success(request, "The request is marked as under consideration.")
     return redirect("sharing:request", pk=obj.pk)
 
 
 @require_POST
 def request_respond(request: HttpRequest, pk: Any) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     obj = ir.information_request_get_for_user(user=user, pk=pk, route="sharing:request-respond")
     if not ir.may_answer(user, obj):
         raise ActionForbidden("Only the agency asked can answer this request.")
@@ -186,7 +183,7 @@ def request_respond(request: HttpRequest, pk: Any) -> HttpResponse:
 
 @require_POST
 def request_withdraw(request: HttpRequest, pk: Any) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     obj = ir.information_request_get_for_user(user=user, pk=pk, route="sharing:request-withdraw")
     form = f.WithdrawForm(request.POST)
     if form.is_valid():
@@ -205,7 +202,7 @@ def request_withdraw(request: HttpRequest, pk: Any) -> HttpResponse:
 def case_panel(request: HttpRequest, case_id: Any) -> HttpResponse:
     """The case page's "Information requests" panel: requests about this case that this user's agency sent or
     received."""
-    user = _user(request)
+    user = request_user(request)
     rows = list(ir.information_requests_visible_to(user).filter(subject_id=case_id)[:50])
     record_access(user=user, objects_or_ids=rows, object_type=InformationRequest, route="sharing:case-requests")
     return render(request, "sharing/requests_case_panel.html", {"rows": rows, "case_id": case_id})
@@ -213,7 +210,7 @@ def case_panel(request: HttpRequest, case_id: Any) -> HttpResponse:
 
 def awaiting_panel(request: HttpRequest) -> HttpResponse:
     """The "My work" panel: open requests your agency has been asked to answer."""
-    user = _user(request)
+    user = request_user(request)
     rows = list(
         ir.information_requests_visible_to(user, box="received")
         .filter(status__in=["requested", "under_consideration"])
@@ -227,5 +224,5 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     """Agreements in the user's agency's areas, with their signatories and review dates."""
     from safeguarding.sharing.agreements import agreements_visible_to
 
-    rows = list(agreements_visible_to(_user(request)).select_related("area"))
+    rows = list(agreements_visible_to(request_user(request)).select_related("area"))
     return render(request, "sharing/agreements.html", {"rows": rows})

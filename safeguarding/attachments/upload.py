@@ -10,14 +10,20 @@ service should cap request bodies as well (``client_max_body_size`` in nginx).
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
 
 
-class OversizedUpload(UploadedFile[bytes]):
+if TYPE_CHECKING:  # generic only in django-stubs
+    _File = UploadedFile[bytes]
+else:
+    _File = UploadedFile
+
+
+class OversizedUpload(_File):
     """A file refused for its size: no content, and ``size`` is what had arrived when it was cut off."""
 
     def __init__(self, *, name: str, content_type: str, size: int) -> None:

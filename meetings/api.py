@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -156,6 +156,30 @@ class MeetingTransitions(ApiView):
         body = s.MeetingTransitionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         meeting = services.meeting_transition(meeting=meeting, by=request_user(request), **body.validated_data)
+        return with_etag(Response(s.MeetingSerializer(meeting).data), meeting)
+
+
+class MeetingReschedule(ApiView):
+    @extend_schema(
+        request=s.MeetingRescheduleSerializer,
+        responses=s.MeetingSerializer,
+        parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=True)],
+        summary="Move a planned meeting to a new time, with the reason (organisers; If-Match). Contributions still "
+        "owed are due again from the new date; everyone invited is told",
+        examples=[
+            OpenApiExample(
+                "Move", request_only=True, value={"scheduled_at": "2026-12-08T10:00:00Z", "reason": "Chair unwell"}
+            )
+        ],
+    )
+    def post(self, request: Request, pk: str) -> Response:
+        meeting = _meeting(request, pk)
+        version = check_if_match(request, meeting)
+        body = s.MeetingRescheduleSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        meeting = services.meeting_reschedule(
+            meeting=meeting, by=request_user(request), expected_version=version, **body.validated_data
+        )
         return with_etag(Response(s.MeetingSerializer(meeting).data), meeting)
 
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("meetings/", api.MeetingListCreate.as_view(), name="meeting-list"),
     path("meetings/<uuid:pk>/", api.MeetingDetail.as_view(), name="meeting-detail"),
     path("meetings/<uuid:pk>/transitions/", api.MeetingTransitions.as_view(), name="meeting-transitions"),
+    path("meetings/<uuid:pk>/reschedule/", api.MeetingReschedule.as_view(), name="meeting-reschedule"),
     path("meetings/<uuid:pk>/metrics/", api.MeetingMetrics.as_view(), name="meeting-metrics"),
     path("meetings/<uuid:pk>/agenda/", api.Agenda.as_view(), name="meeting-agenda"),
     path("meetings/<uuid:pk>/agenda/<uuid:item_id>/", api.AgendaItemDetail.as_view(), name="meeting-agenda-item"),

@@ -74,3 +74,11 @@ def meeting_cancelled(*, meeting: Any, reason: str, by: Any) -> None:
     clocks.cancel_clock(subject=meeting, reason=reason, by=by)
     for invitation in meeting.invitations.all():
         clocks.cancel_clock(subject=invitation, reason=reason, by=by)
+
+
+def meeting_rescheduled(*, meeting: Any, reason: str, by: Any) -> None:
+    """Contributions still owed are due again from the new date: each open clock is cancelled (with the reason) and
+    started afresh."""
+    for invitation in meeting.invitations.all():
+        if clocks.cancel_clock(subject=invitation, kind=CONTRIBUTION, reason=f"Meeting moved: {reason}", by=by):
+            contribution_requested(invitation=invitation)

@@ -212,3 +212,16 @@ class CancelForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Say why the meeting is cancelled"},
     )
+
+
+class RescheduleForm(forms.Form):
+    date = GovukDateField(label="New date", label_noun="date")
+    time = TimeField(
+        label="New start time", help_text="For example 14:30", error_messages={"required": "Enter the start time"}
+    )
+    reason = forms.CharField(
+        label="Why is the meeting moving?",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say why the meeting is moving"},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)

@@ -77,6 +77,11 @@ class MeetingTransitionSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class MeetingRescheduleSerializer(serializers.Serializer[Any]):
+    scheduled_at = serializers.DateTimeField()
+    reason = serializers.CharField(allow_blank=True)
+
+
 class AgendaItemSerializer(serializers.ModelSerializer[AgendaItem]):
     case_id = serializers.UUIDField(read_only=True, allow_null=True)
     referral_id = serializers.UUIDField(read_only=True, allow_null=True)

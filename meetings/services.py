@@ -195,6 +195,48 @@ def meeting_transition(
     return given
 
 
+@transaction.atomic
+def meeting_reschedule(
+    *,
+    meeting: Meeting,
+    by: User,
+    scheduled_at: datetime,
+    reason: str,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Meeting:
+    """Move a planned meeting to a new time (its organisers). Contributions still owed are due again from the new
+    date (their clocks restart), and everyone invited is told. The change is in the meeting's history."""
+    now = now or timezone.now()
+    given = meeting
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _require_organiser(meeting, by, "reschedule the meeting")
+    if expected_version is not None and meeting.version != expected_version:
+        raise TransitionNotAllowed("This meeting was changed by someone else. Reload it and try again.")
+    _require_state(meeting, (MeetingStatus.PLANNED,), "Only a planned meeting can be rescheduled.")
+    errors: dict[str, list[str]] = {}
+    if scheduled_at <= now:
+        errors["scheduled_at"] = ["The meeting must be in the future"]
+    elif scheduled_at == meeting.scheduled_at:
+        errors["scheduled_at"] = ["Choose a different time from the one already set"]
+    if not reason.strip():
+        errors["reason"] = ["Say why the meeting is moving"]
+    if errors:
+        raise InvalidInput("The meeting cannot be moved as it stands.", errors=errors)
+    meeting = _bump(meeting, scheduled_at=scheduled_at)
+    clocks.meeting_rescheduled(meeting=meeting, reason=reason.strip(), by=by)
+    when = timezone.localtime(scheduled_at)
+    notify(
+        recipients=[p for p in _people_of(meeting) if p != by],
+        kind="meeting_rescheduled",
+        title=f"{meeting.get_meeting_type_display()} {meeting.reference} has moved to {when:%-d %B %Y at %H:%M}",
+        target=meeting,
+        dedupe_key=f"meeting-rescheduled:{meeting.pk}:{meeting.version}",
+    )
+    given.refresh_from_db()
+    return given
+
+
 def _tell_owners_of_cancellation(meeting: Meeting) -> None:
     """Shares made for a cancelled meeting are the owners' to revoke (only they may): tell those who decided."""
     for item in meeting.agenda_items.filter(sharing_status=SharingStatus.SHARED).select_related(

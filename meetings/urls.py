@@ -12,6 +12,7 @@ urlpatterns = [
     path("meetings/<uuid:pk>/", views.detail, name="detail"),
     path("meetings/<uuid:pk>/chair/", views.chair, name="chair"),
     path("meetings/<uuid:pk>/transition/<str:transition>/", views.transition, name="transition"),
+    path("meetings/<uuid:pk>/reschedule/", views.reschedule, name="reschedule"),
     path("meetings/<uuid:pk>/invite/", views.invite, name="invite"),
     path("meetings/<uuid:pk>/rsvp/", views.rsvp, name="rsvp"),
     path("meetings/<uuid:pk>/agenda/", views.agenda_add, name="agenda-add"),

@@ -26,7 +26,7 @@ from meetings.models import (
 )
 from safeguarding.accounts.models import User
 from safeguarding.audit.services import record_access, record_denied
-from safeguarding.exceptions import ActionForbidden, ServiceError
+from safeguarding.exceptions import ActionForbidden, InvalidInput, ServiceError, TransitionNotAllowed
 from safeguarding.organisations.models import Agency, Area
 from safeguarding.organisations.selectors import agency_of
 from safeguarding.requests import request_user
@@ -234,7 +234,36 @@ def detail(request: HttpRequest, pk: Any) -> HttpResponse:
         context["rsvp_form"] = f.RsvpForm(initial={"rsvp": context["own_invitation"].rsvp})
     if meeting.status in (MeetingStatus.PLANNED, MeetingStatus.IN_PROGRESS):
         context["cancel_form"] = f.CancelForm()
+    if meeting.status == MeetingStatus.PLANNED:
+        context["reschedule_form"] = f.RescheduleForm(initial={"version": meeting.version})
     return render(request, "meetings/meeting_detail.html", context)
+
+
+@require_POST
+def reschedule(request: HttpRequest, pk: Any) -> HttpResponse:
+    meeting = _meeting(request, pk, "meetings:reschedule")
+    form = f.RescheduleForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.meeting_reschedule(
+                meeting=meeting,
+                by=request_user(request),
+                scheduled_at=f.combine(data["date"], data["time"]),
+                reason=data["reason"],
+                expected_version=data["version"],
+            )
+        except InvalidInput as exc:
+            add_service_errors(form, exc)
+        except TransitionNotAllowed as exc:
+            messages.error(request, _message(exc))
+            return redirect("meetings:detail", pk=meeting.pk)
+        else:
+            messages.success(request, f"Meeting {meeting.reference} moved. Everyone invited has been told.")
+            return redirect("meetings:detail", pk=meeting.pk)
+    context = _page_context(request, meeting)
+    context["reschedule_form"] = form
+    return render(request, "meetings/meeting_detail.html", context, status=400)
 
 
 @require_POST

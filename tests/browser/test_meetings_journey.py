@@ -126,3 +126,29 @@ def test_the_owner_decides_what_to_share_before_invitees_see_the_case(journey: J
 
     police.goto(f"/meetings/{meeting.pk}/")
     expect(police.page.locator("main")).to_contain_text(mw.case.reference)
+
+
+def test_the_chair_moves_a_planned_meeting(journey: Journey) -> None:
+    mw = MeetingWorld()
+    meeting = mw.meeting("strategy_meeting", days=3)
+    mw.invite_all(meeting)
+    page = journey.page
+    journey.use_session(signed_in(mw.chair))
+    journey.goto(f"/meetings/{meeting.pk}/")
+
+    page.get_by_text("Move the meeting", exact=True).first.click()
+    page.get_by_role("button", name="Move the meeting").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Say why the meeting is moving")
+    journey.check_accessible("moving a meeting, with errors")
+
+    new_day = timezone.localdate() + timedelta(days=10)
+    page.get_by_label("Day").fill(str(new_day.day))
+    page.get_by_label("Month").fill(str(new_day.month))
+    page.get_by_label("Year").fill(str(new_day.year))
+    page.get_by_label("New start time").fill("14:30")
+    page.get_by_label("Why is the meeting moving?").fill("The chair is unwell.")
+    page.get_by_role("button", name="Move the meeting").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("moved")
+    journey.check_accessible("meeting page after the move")
+    moved = Meeting.objects.get(pk=meeting.pk)
+    assert timezone.localtime(moved.scheduled_at).date() == new_day

@@ -286,3 +286,18 @@ def test_the_actions_api_covers_plan_actions_too(mw: MeetingWorld) -> None:
     assert client.post(f"/api/v1/actions/{plan_action.pk}/verify/").status_code == 403  # the completer
     verified = api_client(w.manager).post(f"/api/v1/actions/{plan_action.pk}/verify/")
     assert verified.status_code == 200 and verified.json()["status"] == "verified"
+
+
+def test_reschedule_needs_if_match_and_answers_with_the_new_time(mw: MeetingWorld) -> None:
+    meeting = mw.meeting()
+    client = api_client(mw.chair)
+    url = f"/api/v1/meetings/{meeting.pk}/reschedule/"
+    body = {"scheduled_at": (meeting.scheduled_at + timedelta(days=7)).isoformat(), "reason": "Chair unwell"}
+    assert client.post(url, body, format="json").status_code == 428
+    etag = client.get(f"/api/v1/meetings/{meeting.pk}/")["ETag"]
+    response = client.post(url, body, format="json", HTTP_IF_MATCH=etag)
+    assert response.status_code == 200 and response["ETag"] != etag
+    assert client.post(url, body, format="json", HTTP_IF_MATCH=etag).status_code == 412
+    refused = client.post(url, {**body, "reason": ""}, format="json", HTTP_IF_MATCH=response["ETag"])
+    assert refused.status_code == 400 and "reason" in refused.json()["errors"]
+    assert api_client(mw.police_other).post(url, body, format="json", HTTP_IF_MATCH="*").status_code in (403, 404)

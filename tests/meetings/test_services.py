@@ -414,3 +414,37 @@ def test_an_agency_invited_after_the_decision_waits_for_the_owner_again(mw: Meet
     assert SharingDecision.objects.filter(source_id=str(item.pk)).count() == 2
     with pytest.raises(TransitionNotAllowed):
         services.agenda_item_share(item=item, by=mw.trust_rep, **DECISION)
+
+
+def test_a_planned_meeting_moves_and_the_contributions_owed_are_due_again_from_the_new_date(mw: MeetingWorld) -> None:
+    meeting = mw.meeting(days=3)
+    mw.invite_all(meeting)
+    invitation = meeting.invitations.get(agency=mw.police)
+    before = open_deadlines_for(invitation, "meeting_contribution").get()
+    later, version = meeting.scheduled_at + timedelta(days=14), meeting.version
+    moved = services.meeting_reschedule(meeting=meeting, by=mw.chair, scheduled_at=later, reason="Chair unwell")
+    assert moved.scheduled_at == later and moved.version == version + 1
+    before.refresh_from_db()
+    assert before.status == DeadlineStatus.CANCELLED and "Chair unwell" in before.cancel_reason
+    after = open_deadlines_for(invitation, "meeting_contribution").get()
+    assert after.due_at > before.due_at
+    assert Notification.objects.filter(recipient=mw.police_rep, kind="meeting_rescheduled").exists()
+
+
+def test_rescheduling_is_for_organisers_of_a_planned_meeting_with_a_reason_and_a_future_time(mw: MeetingWorld) -> None:
+    meeting = mw.meeting()
+    later = meeting.scheduled_at + timedelta(days=7)
+    with pytest.raises(ActionForbidden):
+        services.meeting_reschedule(meeting=meeting, by=mw.police_rep, scheduled_at=later, reason="Clash")
+    with pytest.raises(InvalidInput) as refused:
+        services.meeting_reschedule(
+            meeting=meeting, by=mw.chair, scheduled_at=timezone.now() - timedelta(hours=1), reason=" "
+        )
+    assert set(refused.value.errors) == {"scheduled_at", "reason"}
+    with pytest.raises(TransitionNotAllowed):
+        services.meeting_reschedule(
+            meeting=meeting, by=mw.chair, scheduled_at=later, reason="Clash", expected_version=meeting.version - 1
+        )
+    services.meeting_transition(meeting=meeting, by=mw.chair, transition="start")
+    with pytest.raises(TransitionNotAllowed):
+        services.meeting_reschedule(meeting=meeting, by=mw.chair, scheduled_at=later, reason="Clash")

@@ -238,3 +238,35 @@ def test_form_errors_on_the_meeting_page_are_summarised(mw: MeetingWorld) -> Non
     assert response.status_code == 400 and "govuk-error-summary" in response.content.decode()
     response = client.post(page(meeting, "transition/cancel/"), {"reason": ""})
     assert response.status_code == 400 and "Say why the meeting is cancelled" in response.content.decode()
+
+
+def test_an_organiser_moves_a_planned_meeting_from_its_page_with_gov_uk_errors_first(mw: MeetingWorld) -> None:
+    meeting = mw.meeting(days=3)
+    mw.invite_all(meeting)
+    client = signed_in(mw.chair)
+    assert b"Move the meeting" in client.get(page(meeting, "")).content
+    refused = client.post(page(meeting, "reschedule/"), {"version": meeting.version})
+    assert refused.status_code == 400 and b"govuk-error-summary" in refused.content
+    assert b"Say why the meeting is moving" in refused.content
+    new_day = timezone.localdate() + timedelta(days=10)
+    moved = client.post(
+        page(meeting, "reschedule/"),
+        {
+            "date_0": new_day.day,
+            "date_1": new_day.month,
+            "date_2": new_day.year,
+            "time": "14:30",
+            "reason": "Chair unwell",
+            "version": meeting.version,
+        },
+    )
+    assert moved.status_code == 302
+    meeting.refresh_from_db()
+    assert timezone.localtime(meeting.scheduled_at).date() == new_day
+    stale = client.post(
+        page(meeting, "reschedule/"),
+        {"date_0": 1, "date_1": 1, "date_2": new_day.year + 1, "time": "10:00", "reason": "x", "version": 1},
+    )
+    assert stale.status_code == 302  # refused as changed by someone else: the page says so
+    assert timezone.localtime(Meeting.objects.get(pk=meeting.pk).scheduled_at).date() == new_day
+    assert b"Move the meeting" not in signed_in(mw.police_rep).get(page(meeting, "")).content

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from escalation import services as clocks
 from escalation.kinds import register_kind
+from escalation.models import DeadlineStatus
 
 CONTRIBUTION = "meeting_contribution"
 MINUTES = "meeting_minutes"
@@ -77,8 +78,11 @@ def meeting_cancelled(*, meeting: Any, reason: str, by: Any) -> None:
 
 
 def meeting_rescheduled(*, meeting: Any, reason: str, by: Any) -> None:
-    """Contributions still owed are due again from the new date: each open clock is cancelled (with the reason) and
-    started afresh."""
+    """Contributions still owed are due again from the new date: each pending clock is cancelled (with the reason)
+    and started afresh. A breached one stays as it is: the deadline was missed, and its escalation goes on."""
     for invitation in meeting.invitations.all():
-        if clocks.cancel_clock(subject=invitation, kind=CONTRIBUTION, reason=f"Meeting moved: {reason}", by=by):
-            contribution_requested(invitation=invitation)
+        current = clocks.open_deadlines_for(invitation, CONTRIBUTION).first()
+        if current is None or current.status != DeadlineStatus.PENDING:
+            continue
+        clocks.cancel_clock(subject=invitation, kind=CONTRIBUTION, reason=f"Meeting moved: {reason}", by=by)
+        contribution_requested(invitation=invitation)

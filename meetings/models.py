@@ -87,6 +87,7 @@ class Meeting(models.Model):
     held_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     cancelled_reason = models.TextField(blank=True)
+    moved_reason = models.TextField(blank=True, help_text="Why the meeting last moved (earlier moves: its history).")
     version = models.PositiveIntegerField(default=1)
 
     class Meta:

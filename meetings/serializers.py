@@ -55,6 +55,7 @@ class MeetingSerializer(serializers.ModelSerializer[Meeting]):
             "held_at",
             "closed_at",
             "cancelled_reason",
+            "moved_reason",
             "created_at",
         ]
         read_only_fields = fields

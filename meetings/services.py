@@ -6,6 +6,7 @@ The chair and the coordinator (the organisers) run the meeting; the chair alone 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -206,7 +207,9 @@ def meeting_reschedule(
     now: datetime | None = None,
 ) -> Meeting:
     """Move a planned meeting to a new time (its organisers). Contributions still owed are due again from the new
-    date (their clocks restart), and everyone invited is told. The change is in the meeting's history."""
+    date (their clocks restart; missed ones stay breached), and everyone invited is told. Owners who shared a case
+    for the meeting are told too: their decisions keep the expiry they chose. The reason is kept on the meeting (and
+    each move in its history)."""
     now = now or timezone.now()
     given = meeting
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
@@ -223,8 +226,9 @@ def meeting_reschedule(
         errors["reason"] = ["Say why the meeting is moving"]
     if errors:
         raise InvalidInput("The meeting cannot be moved as it stands.", errors=errors)
-    meeting = _bump(meeting, scheduled_at=scheduled_at)
+    meeting = _bump(meeting, scheduled_at=scheduled_at, moved_reason=reason.strip())  # each move is in the history
     clocks.meeting_rescheduled(meeting=meeting, reason=reason.strip(), by=by)
+    _tell_owners_of_move(meeting)
     when = timezone.localtime(scheduled_at)
     notify(
         recipients=[p for p in _people_of(meeting) if p != by],
@@ -239,6 +243,29 @@ def meeting_reschedule(
 
 def _tell_owners_of_cancellation(meeting: Meeting) -> None:
     """Shares made for a cancelled meeting are the owners' to revoke (only they may): tell those who decided."""
+    _tell_sharing_owners(
+        meeting,
+        kind="meeting_cancelled",
+        title=lambda ref: f"{meeting.reference} was cancelled: review what you shared about case {ref}",
+        dedupe="meeting-cancelled-share",
+    )
+
+
+def _tell_owners_of_move(meeting: Meeting) -> None:
+    """A share made for a meeting expires with the date it was made for (the decision is the owner's, so it is not
+    changed for them): tell those who decided, so they can share again for the new date or revoke."""
+    _tell_sharing_owners(
+        meeting,
+        kind="meeting_rescheduled",
+        title=lambda ref: (
+            f"{meeting.reference} has moved: your share of case {ref} for it still ends on the date set for the old "
+            "meeting. Review it"
+        ),
+        dedupe=f"meeting-moved-share:{meeting.version}",
+    )
+
+
+def _tell_sharing_owners(meeting: Meeting, *, kind: str, title: Callable[[str], str], dedupe: str) -> None:
     for item in meeting.agenda_items.filter(sharing_status=SharingStatus.SHARED).select_related(
         "case", "sharing_decided_by"
     ):
@@ -246,10 +273,10 @@ def _tell_owners_of_cancellation(meeting: Meeting) -> None:
             continue
         notify(
             recipients=[item.sharing_decided_by],
-            kind="meeting_cancelled",
-            title=f"{meeting.reference} was cancelled: review what you shared about case {item.case.reference}",
+            kind=kind,
+            title=title(item.case.reference),
             target=item.case,
-            dedupe_key=f"meeting-cancelled-share:{item.pk}",
+            dedupe_key=f"{dedupe}:{item.pk}",
         )
 
 

@@ -290,6 +290,7 @@ def test_the_actions_api_covers_plan_actions_too(mw: MeetingWorld) -> None:
 
 def test_reschedule_needs_if_match_and_answers_with_the_new_time(mw: MeetingWorld) -> None:
     meeting = mw.meeting()
+    mw.invite_all(meeting)
     client = api_client(mw.chair)
     url = f"/api/v1/meetings/{meeting.pk}/reschedule/"
     body = {"scheduled_at": (meeting.scheduled_at + timedelta(days=7)).isoformat(), "reason": "Chair unwell"}
@@ -300,4 +301,6 @@ def test_reschedule_needs_if_match_and_answers_with_the_new_time(mw: MeetingWorl
     assert client.post(url, body, format="json", HTTP_IF_MATCH=etag).status_code == 412
     refused = client.post(url, {**body, "reason": ""}, format="json", HTTP_IF_MATCH=response["ETag"])
     assert refused.status_code == 400 and "reason" in refused.json()["errors"]
-    assert api_client(mw.police_other).post(url, body, format="json", HTTP_IF_MATCH="*").status_code in (403, 404)
+    assert api_client(mw.police_rep).post(url, body, format="json", HTTP_IF_MATCH="*").status_code == 403  # invited
+    outsider = UserFactory(agency=AgencyFactory())
+    assert api_client(outsider).post(url, body, format="json", HTTP_IF_MATCH="*").status_code == 404

@@ -448,3 +448,21 @@ def test_rescheduling_is_for_organisers_of_a_planned_meeting_with_a_reason_and_a
     services.meeting_transition(meeting=meeting, by=mw.chair, transition="start")
     with pytest.raises(TransitionNotAllowed):
         services.meeting_reschedule(meeting=meeting, by=mw.chair, scheduled_at=later, reason="Clash")
+
+
+def test_a_move_keeps_missed_contribution_deadlines_and_tells_the_owners_who_shared(mw: MeetingWorld) -> None:
+    meeting = mw.meeting(days=3)
+    mw.invite_all(meeting)
+    mw.shared_item(meeting)
+    police = meeting.invitations.get(agency=mw.police)
+    missed = open_deadlines_for(police, "meeting_contribution").get()
+    type(missed).objects.filter(pk=missed.pk).update(status=DeadlineStatus.BREACHED)
+    later = meeting.scheduled_at + timedelta(days=40)
+    services.meeting_reschedule(meeting=meeting, by=mw.chair, scheduled_at=later, reason="Venue flooded")
+    missed.refresh_from_db()
+    assert missed.status == DeadlineStatus.BREACHED  # the deadline was missed; moving the meeting does not undo that
+    assert meeting.moved_reason == "Venue flooded"
+    told = Notification.objects.get(recipient=mw.trust_rep, kind="meeting_rescheduled", title__contains="your share")
+    assert mw.case.reference in told.title
+    decision = SharingDecision.objects.filter(recipient_agency=mw.police).latest("decided_at")
+    assert decision.expires_at < later  # the owner's decision is theirs to renew: it is not changed for them

@@ -503,13 +503,14 @@ def review_update(*, review: Review, by: User, expected_version: int | None = No
 
 @transaction.atomic
 def recommendation_add(*, review: Review, by: User, text: str, finding: str = "") -> Recommendation:
+    # Locked (no-key) and re-read first: numbering is serialised on the review's row, and the state checked below
+    # is the state the recommendation is added in.
+    review = Review.objects.select_for_update(no_key=True).get(pk=review.pk)
     _require_unit(by, review, "add recommendations")
     if review.is_referral or review.status == ReviewStatus.CLOSED:
         raise TransitionNotAllowed("Recommendations belong to a commissioned review that is not closed.")
     if not text.strip():
         raise InvalidInput.field("text", "Write the recommendation")
-    # Serialised on the review's row, so two people adding at once get consecutive numbers.
-    Review.objects.select_for_update(no_key=True).filter(pk=review.pk).exists()
     number = (review.recommendations.aggregate(m=Max("number"))["m"] or 0) + 1
     recommendation = Recommendation.objects.create(
         review=review, number=number, text=text.strip(), finding=finding.strip(), created_by=by

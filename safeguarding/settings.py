@@ -262,7 +262,9 @@ if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
     }
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-# An oversized file is cut off while it arrives (safeguarding.attachments.upload), never stored whole.
+# An oversized file is cut off while it arrives (safeguarding.attachments.upload), never stored whole; with at most
+# this many files in a request, one request spools at most that many times ATTACHMENT_MAX_BYTES.
+DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 10)
 FILE_UPLOAD_HANDLERS = [
     "safeguarding.attachments.upload.SizeCappedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

@@ -33,6 +33,7 @@ class DeferredJoinCursorPagination(CursorPagination):
         page: list[Any] | None = super().paginate_queryset(queryset.select_related(None).only(*keys), request, view)
         if page is None:
             return None
+        # The links are built from the key rows (self.page, as read): a row updated between the two reads keeps its
+        # place in this page's cursor.
         rows = queryset.order_by().in_bulk([row.pk for row in page])
-        self.page = [rows[row.pk] for row in page if row.pk in rows]
-        return self.page
+        return [rows[row.pk] for row in page if row.pk in rows]

@@ -121,7 +121,12 @@ ORPHAN_GRACE = timedelta(days=1)  # longer than any transaction that writes a fi
 
 
 def _stored_files(directory: str) -> Iterator[str]:
-    directories, files = default_storage.listdir(directory)
+    """Every file below ``directory``. Listing works by prefix on object stores (S3 has no directories to test for
+    with ``exists``); a file system without the directory yet has nothing to list."""
+    try:
+        directories, files = default_storage.listdir(directory)
+    except FileNotFoundError:
+        return
     for name in files:
         yield f"{directory}/{name}"
     for sub in directories:
@@ -132,8 +137,6 @@ def attachment_orphans_sweep(*, now: datetime | None = None, grace: timedelta = 
     """Delete stored files that no attachment row names and that are older than ``grace``: files written by a
     transaction that then rolled back (``attachment_add`` writes the file before the row). Returns how many."""
     cutoff = (now or timezone.now()) - grace
-    if not default_storage.exists(ATTACHMENTS_DIR):
-        return 0
     removed = 0
     old = (name for name in _stored_files(ATTACHMENTS_DIR) if default_storage.get_modified_time(name) < cutoff)
     while batch := list(itertools.islice(old, 500)):

@@ -16,7 +16,6 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
 
-
 if TYPE_CHECKING:  # generic only in django-stubs
     _File = UploadedFile[bytes]
 else:

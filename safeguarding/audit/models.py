@@ -52,12 +52,16 @@ class AccessLog(models.Model):
         triggers = [
             pgtrigger.Protect(name="accesslog_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
             # Every row, whoever inserts it, is queued for the chainer in the inserting statement itself: one round
-            # trip per audited read, and no row can be committed without being queued.
+            # trip per audited read, and no row can be committed without being queued. ON CONFLICT: during a rolling
+            # deploy, processes of the previous release still queue the row themselves.
             pgtrigger.Trigger(
                 name="accesslog_queue_for_chain",
                 when=pgtrigger.After,
                 operation=pgtrigger.Insert,
-                func="INSERT INTO safeguarding_accesschainpending (entry_id) VALUES (NEW.id); RETURN NULL;",
+                func=(
+                    "INSERT INTO safeguarding_accesschainpending (entry_id) VALUES (NEW.id) "
+                    "ON CONFLICT (entry_id) DO NOTHING; RETURN NULL;"
+                ),
             ),
         ]
 

@@ -274,8 +274,14 @@ def test_the_list_gives_the_same_rows_in_either_sql_shape(world: World, settings
     assert str(unshared.pk) not in {r["id"] for r in rows}
 
 
-def test_the_case_list_pages_forwards_and_backwards_in_update_order(world: World) -> None:
+@pytest.mark.parametrize("walk_from", [1, 10_000])  # both SQL shapes (case_list_for_paging)
+def test_the_case_list_pages_forwards_and_backwards_in_update_order(
+    world: World, settings: object, walk_from: int
+) -> None:
+    settings.CASE_LIST_WALK_THRESHOLD = walk_from  # type: ignore[attr-defined]
     mine = [world.case() for _ in range(7)]
+    Case.objects.filter(pk__in=[c.pk for c in mine[2:5]]).update(updated_at=mine[2].updated_at)  # ties: by id
+    mine = list(Case.objects.filter(pk__in=[c.pk for c in mine]))
     world.case(by=world.la_practitioner)  # another agency's, unshared: never on a page
     expected = [str(c.pk) for c in sorted(mine, key=lambda c: (c.updated_at, str(c.pk)), reverse=True)]
     client = api_client(world.practitioner)

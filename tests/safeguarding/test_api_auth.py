@@ -87,3 +87,45 @@ def test_api_docs_page_renders_for_signed_in_users() -> None:
     response = signed_in(UserFactory()).get("/api/docs/")
     assert response.status_code == 200
     assert b"/api/v1/me/" in response.content
+
+
+def test_an_expired_token_is_refused_and_removed() -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    user = UserFactory()
+    key = _issue(user.email)
+    AuthToken.objects.filter(user=user).update(expiry=timezone.now() - timedelta(seconds=1))
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert client.get(ME).status_code == 401
+    assert not AuthToken.objects.filter(user=user).exists()
+
+
+def test_a_token_reads_the_callers_membership_and_agency_with_the_user_in_one_query() -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from safeguarding.api.authentication import ApiTokenAuthentication
+
+    user = UserFactory()
+    key = _issue(user.email)
+    with CaptureQueriesContext(connection) as queries:
+        found, _ = ApiTokenAuthentication().authenticate_credentials(key.encode())
+        agency = found.agency_membership.agency
+    assert agency == user.agency_membership.agency
+    token_reads = [q for q in queries.captured_queries if "safeguarding_membership" in q["sql"]]
+    assert len(token_reads) == 1 and "knox_authtoken" in token_reads[0]["sql"]
+
+
+def test_a_token_of_a_user_without_a_membership_still_authenticates() -> None:
+    from safeguarding.organisations.models import Membership
+
+    user = UserFactory()
+    key = _issue(user.email)
+    Membership.objects.filter(user=user).delete()
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    response = client.get(ME)
+    assert response.status_code == 200 and response.json()["id"] == str(user.pk)

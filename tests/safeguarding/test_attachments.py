@@ -394,3 +394,7 @@ def test_the_daily_sweep_removes_only_old_files_no_attachment_names(widget: Any,
     assert sweep_orphaned_attachments.apply().get() == 0  # the beat task, idempotent
     schedule = django_settings.CELERY_BEAT_SCHEDULE["attachment-orphans"]
     assert schedule["task"] == "safeguarding.tasks.sweep_orphaned_attachments"
+
+
+def test_the_sweep_has_nothing_to_do_before_any_file_is_stored() -> None:
+    assert attachment_orphans_sweep() == 0

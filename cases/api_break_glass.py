@@ -66,3 +66,25 @@ class CaseBreakGlass(ApiView):
         body.is_valid(raise_exception=True)
         access = open_break_glass(user=user, case_id=pk, route="api:case-break-glass", **body.validated_data)
         return Response(BreakGlassAccessSerializer(access).data, status=status.HTTP_201_CREATED)
+
+
+def end_break_glass(*, user: Any, case_id: Any, route: str) -> Any:
+    """Shared by the API and the screen: the caller's own open emergency access to the case, ended now; 404 (and a
+    denied row) when they have none there."""
+    case = Case.objects.filter(pk=case_id).first()
+    access = bg.active_break_glass(user=user, obj=case) if case is not None else None
+    if access is None:
+        record_denied(user=user, object_type=Case, object_id=case_id, route=route)
+        raise Http404("Not found")
+    return bg.break_glass_end(access=access, by=user)
+
+
+class CaseBreakGlassEnd(ApiView):
+    @extend_schema(
+        request=None,
+        responses=BreakGlassAccessSerializer,
+        summary="End your own emergency access to a case now, before its hour is up (404 when you have none open)",
+    )
+    def post(self, request: Request, pk: str) -> Response:
+        access = end_break_glass(user=request_user(request), case_id=pk, route="api:case-break-glass-end")
+        return Response(BreakGlassAccessSerializer(access).data)

@@ -39,6 +39,7 @@ from cases import api_access, api_break_glass, api_exports  # noqa: E402
 
 urlpatterns += [
     path("cases/<uuid:pk>/break-glass/", api_break_glass.CaseBreakGlass.as_view(), name="case-break-glass"),
+    path("cases/<uuid:pk>/break-glass/end/", api_break_glass.CaseBreakGlassEnd.as_view(), name="case-break-glass-end"),
     path("cases/<uuid:pk>/access-log/", api_access.CaseAccessLog.as_view(), name="case-access-log"),
     path("cases/<uuid:pk>/exports/", api_exports.CaseExports.as_view(), name="case-exports"),
     path("cases/<uuid:pk>/exports/<uuid:export_id>/", api_exports.CaseExportDetail.as_view(), name="case-export"),

@@ -25,6 +25,7 @@ urlpatterns = [
     path("cases/<uuid:pk>/share/", sharing.share, name="share"),
     path("cases/<uuid:pk>/sharing/<uuid:decision_id>/revoke/", sharing.revoke, name="revoke"),
     path("cases/<uuid:pk>/break-glass/", break_glass.break_glass, name="break-glass"),
+    path("cases/<uuid:pk>/break-glass/end/", break_glass.break_glass_end, name="break-glass-end"),
     path("cases/<uuid:pk>/access-log/", access.access_log, name="access-log"),
     path("cases/<uuid:pk>/exports/", exports.export_list, name="exports"),
     path("cases/<uuid:pk>/exports/<uuid:export_id>/download/", exports.export_download, name="export-download"),

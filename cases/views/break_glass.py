@@ -7,9 +7,9 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from cases.api_break_glass import open_break_glass
+from cases.api_break_glass import end_break_glass, open_break_glass
 from cases.models import Case
 from cases.views.case_page import _errors
 from safeguarding import registry
@@ -51,3 +51,10 @@ def open_check(user: Any, pk: Any) -> None:
     if case is None or not bg.in_recent_lookup(user=user, obj=case):
         record_denied(user=user, object_type=Case, object_id=pk, route="cases:break-glass")
         raise Http404("Not found")
+
+
+@require_POST
+def break_glass_end(request: HttpRequest, pk: Any) -> HttpResponse:
+    access = end_break_glass(user=request_user(request), case_id=pk, route="cases:break-glass-end")
+    messages.success(request, f"Emergency access {access.reference} has ended. It stays on record for review.")
+    return redirect("sharing:break-glass")

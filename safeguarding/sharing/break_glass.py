@@ -231,6 +231,24 @@ def break_glass_open(
     return access
 
 
+@transaction.atomic
+def break_glass_end(*, access: BreakGlassAccess, by: User, now: datetime | None = None) -> BreakGlassAccess:
+    """End one's own emergency access before its hour is up (least privilege: done is done). The break-glass decision
+    is revoked, so the grant goes at once; the access stays on record, still due its review."""
+    now = now or timezone.now()
+    access = BreakGlassAccess.objects.select_for_update().select_related("decision").get(pk=access.pk)
+    if access.user_id != by.pk:
+        raise ActionForbidden("Only the person who opened emergency access can end it.")
+    if access.decision.revoked_at is not None or access.expires_at <= now:
+        raise TransitionNotAllowed("This emergency access has already ended.")
+    SharingDecision.objects.filter(pk=access.decision_id).update(
+        revoked_at=now, revoked_by=by, revoked_reason="Emergency access ended early by the person who opened it."
+    )
+    obj: Any = access.subject
+    recompute_grants(obj=obj, recipient_agency=None, recipient_user=by, now=now)
+    return access
+
+
 def active_break_glass(*, user: User, obj: models.Model, now: datetime | None = None) -> BreakGlassAccess | None:
     now = now or timezone.now()
     return (

@@ -88,6 +88,9 @@ def test_break_glass_out_of_hours_then_the_owning_lead_reviews_it(journey: Journ
     expect(other.page.locator("h1")).to_contain_text(case.adult.full_name)
     expect(other.page.locator(".govuk-warning-text")).to_contain_text("read only")
     other.check_accessible("case under emergency access")
+    other.page.get_by_role("button", name="End emergency access now").click()
+    expect(other.page.locator(".govuk-notification-banner")).to_contain_text("has ended")
+    other.check_accessible("emergency access ended")
 
     journey.sign_in(world.lead.email)
     journey.page.wait_for_url("**/my-work/")

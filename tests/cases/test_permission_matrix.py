@@ -87,6 +87,7 @@ LEADS_ONLY = {"owner_practitioner": "403"}
 NO_EXPORT = "00000000-0000-4000-8000-000000000000"
 ALL_404 = dict.fromkeys(RELATIONSHIPS, "404")
 BREAK_GLASS = {name: ("through" if name == "owner_lead" else "403") for name in RELATIONSHIPS}
+NONE_OPEN = dict.fromkeys(RELATIONSHIPS, "404")
 
 # Full-scope grantees see the enquiry, plans and so on; writing to them needs the owner (lead agency/LA).
 ROUTES = [
@@ -209,6 +210,16 @@ ROUTES = [
         overrides=BREAK_GLASS,
     ),
     Route("cases:break-glass", "get", case_url("break-glass/", api=False), "summary", "owner", overrides=BREAK_GLASS),
+    # Ending emergency access: only one's own open access can be ended, and no relationship here has one: 404 for all.
+    Route("api:case-break-glass-end", "post", case_url("break-glass/end/"), "summary", "owner", overrides=NONE_OPEN),
+    Route(
+        "cases:break-glass-end",
+        "post",
+        case_url("break-glass/end/", api=False),
+        "summary",
+        "owner",
+        overrides=NONE_OPEN,
+    ),
     # Who viewed this record: the owning agency's safeguarding leads only.
     Route("api:case-access-log", "get", case_url("access-log/"), "summary", "owner", overrides=LEADS_ONLY),
     Route("cases:access-log", "get", case_url("access-log/", api=False), "summary", "owner", overrides=LEADS_ONLY),

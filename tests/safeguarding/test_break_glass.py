@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from cases.selectors import case_list_for_user
 from safeguarding.audit.models import AccessLog
+from safeguarding.exceptions import ActionForbidden, TransitionNotAllowed
 from safeguarding.notifications.models import Notification
 from safeguarding.organisations.models import AgencyType
 from safeguarding.roles import Role
@@ -168,3 +169,42 @@ def test_the_screens_look_up_open_and_review(scene: Scene) -> None:
     )
     assert review.status_code == 302
     assert signed_in(scene.world.officer).get(reverse("sharing:break-glass")).status_code == 403
+
+
+def test_the_opener_ends_emergency_access_early_and_it_stays_due_its_review(scene: Scene) -> None:
+    api_client(scene.ooh).post(LOOKUP, {"nhs_number": NHS}, format="json")
+    assert scene.open().status_code == 201
+    access = BreakGlassAccess.objects.get()
+    end = f"/api/v1/cases/{scene.case.pk}/break-glass/end/"
+    assert api_client(scene.world.officer).post(end).status_code == 404  # none of theirs: nothing to end, nothing told
+    ended = api_client(scene.ooh).post(end)
+    assert ended.status_code == 200 and ended.json()["review_status"] == "pending"
+    assert not case_list_for_user(user=scene.ooh).exists()  # the grant went at once
+    assert api_client(scene.ooh).get(f"/api/v1/cases/{scene.case.pk}/").status_code == 404
+    access.refresh_from_db()
+    assert access.decision.revoked_by == scene.ooh and "ended early" in access.decision.revoked_reason
+    assert api_client(scene.ooh).post(end).status_code == 404  # already ended
+
+
+def test_only_the_opener_may_end_it(scene: Scene) -> None:
+    api_client(scene.ooh).post(LOOKUP, {"nhs_number": NHS}, format="json")
+    scene.open()
+    access = BreakGlassAccess.objects.get()
+    with pytest.raises(ActionForbidden):
+        bg.break_glass_end(access=access, by=scene.world.lead)
+    bg.break_glass_end(access=access, by=scene.ooh)
+    with pytest.raises(TransitionNotAllowed):
+        bg.break_glass_end(access=access, by=scene.ooh)
+
+
+def test_the_case_page_offers_to_end_emergency_access(scene: Scene) -> None:
+    from django.urls import reverse
+
+    api_client(scene.ooh).post(LOOKUP, {"nhs_number": NHS}, format="json")
+    scene.open()
+    ooh = signed_in(scene.ooh)
+    page = ooh.get(reverse("cases:detail", args=[scene.case.pk]))
+    assert b"End emergency access now" in page.content
+    ended = ooh.post(reverse("cases:break-glass-end", args=[scene.case.pk]))
+    assert ended.status_code == 302 and ended["Location"] == reverse("sharing:break-glass")
+    assert ooh.get(reverse("cases:detail", args=[scene.case.pk])).status_code == 404

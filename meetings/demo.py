@@ -113,6 +113,11 @@ def seed() -> None:
             current_risks="Strangulation disclosed; ex-partner has her new address.",
         )
 
+    # The sitting moves a day: contributions still owed are due again from the new date; owners who shared are told.
+    services.meeting_reschedule(
+        meeting=marac, by=ben, scheduled_at=_at(7, 10), reason="The chair is giving evidence at court that day."
+    )
+
     # A strategy meeting held four days ago: the police were absent and their action is now overdue.
     strategy = _past(
         lucy,

@@ -31,3 +31,11 @@ def test_seed_demo_builds_the_disagreements_on_the_shared_cases() -> None:
 
     call_command("seed_demo", "--quiet", stdout=StringIO())
     assert sorted(Disagreement.objects.values_list("stage", flat=True)) == [1, 3]
+
+
+def test_seed_demo_shows_a_moved_meeting() -> None:
+    from meetings.models import Meeting
+
+    call_command("seed_demo", "--quiet", stdout=StringIO())
+    moved = Meeting.objects.get(meeting_type="marac")
+    assert moved.moved_reason and Notification.objects.filter(kind="meeting_rescheduled").exists()

@@ -24,7 +24,7 @@ from safeguarding.api.pagination import DeferredJoinCursorPagination
 from safeguarding.audit.services import record_access, record_denied
 from safeguarding.exceptions import ActionForbidden, InvalidInput
 from safeguarding.organisations.models import Agency, Area, Team
-from safeguarding.requests import request_user
+from safeguarding.requests import is_uuid, request_user
 from safeguarding.roles import reaches_case_data
 
 
@@ -66,7 +66,7 @@ class CaseListCreate(AuditedListView):
         if params.get("mine") == "1":
             qs = qs.filter(lead_practitioner=user)
         if params.get("team"):
-            qs = qs.filter(team_id=params["team"]) if selectors._is_uuid(params["team"]) else qs.none()
+            qs = qs.filter(team_id=params["team"]) if is_uuid(params["team"]) else qs.none()
         return qs
 
     def list_context(self, rows: Sequence[Any]) -> dict[str, Any]:
@@ -343,7 +343,7 @@ class CasePlans(CaseNestedList):
 
 def _visible_plan(request: Request, pk: str, plan_id: str) -> Any:
     case, _ = visible_case(request, pk, min_scope=Scope.FULL)
-    plan = case.plans.filter(pk=plan_id).first() if selectors._is_uuid(plan_id) else None
+    plan = case.plans.filter(pk=plan_id).first() if is_uuid(plan_id) else None
     if plan is None:
         raise Http404("Not found")
     return plan
@@ -466,7 +466,7 @@ class PersonListCreate(AuditedListView):
 
 def _visible_person(request: Request, pk: str) -> Person:
     user = request_user(request)
-    person = selectors.person_list_for_user(user=user).filter(pk=pk).first() if selectors._is_uuid(pk) else None
+    person = selectors.person_list_for_user(user=user).filter(pk=pk).first() if is_uuid(pk) else None
     route = request.resolver_match.view_name  # type: ignore[union-attr]
     if person is None:
         record_denied(user=user, object_type=Person, object_id=pk, route=route)

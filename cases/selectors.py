@@ -31,7 +31,8 @@ from cases.models import (
 from safeguarding.accounts.models import User
 from safeguarding.actions.services import action_visibility
 from safeguarding.audit.services import record_access, record_denied
-from safeguarding.roles import reaches_case_data
+from safeguarding.organisations.selectors import case_working_agency_id
+from safeguarding.requests import is_uuid
 from safeguarding.sharing import selectors as sharing
 from safeguarding.sharing.break_glass import active_break_glass
 
@@ -56,19 +57,12 @@ class Scope(enum.IntEnum):
 SCOPE_FROM_GRANT = {"summary": Scope.SUMMARY, "full": Scope.FULL, "contribute": Scope.CONTRIBUTE}
 
 
-def _own_agency_id(user: User) -> Any:
-    membership = user.agency_membership
-    if membership is None or not reaches_case_data(membership.roles):
-        return None
-    return membership.agency_id
-
-
 GRANT_SCOPE = {Scope.SUMMARY: "summary", Scope.FULL: "full", Scope.CONTRIBUTE: "contribute"}
 
 
 def _visible_ids(user: User, min_scope: Scope) -> QuerySet[Any] | None:
     """``owned UNION ALL granted`` ids, or None when nothing can reach the user."""
-    own = _own_agency_id(user)
+    own = case_working_agency_id(user)
     owned = Case.objects.filter(owning_agency_id=own).order_by().values("pk") if own is not None else None
     if min_scope == Scope.OWNER:
         return owned
@@ -111,13 +105,13 @@ def case_list_for_paging(*, user: User) -> QuerySet[Case]:
     threshold = settings.CASE_LIST_WALK_THRESHOLD
     if ids is None or ids.order_by()[:threshold].count() < threshold:
         return Case.objects.filter(Q(pk__in=ids) if ids is not None else Q(pk__in=[]))
-    own = _own_agency_id(user)
+    own = case_working_agency_id(user)
     owned = Q(owning_agency_id=own) if own is not None else Q(pk__in=[])
     return Case.objects.filter(owned | sharing.grant_exists_q(Case, user))
 
 
 def case_scope_for_user(*, user: User, case: Case) -> Scope | None:
-    own = _own_agency_id(user)
+    own = case_working_agency_id(user)
     if own is not None and case.owning_agency_id == own:
         return Scope.OWNER
     scope = sharing.granted_scopes(Case, user, [case.pk]).get(case.pk)
@@ -126,7 +120,7 @@ def case_scope_for_user(*, user: User, case: Case) -> Scope | None:
 
 def case_scopes_for_user(*, user: User, cases: Sequence[Case]) -> dict[Any, Scope]:
     """Scopes for a page of cases in one query (for list rows)."""
-    own = _own_agency_id(user)
+    own = case_working_agency_id(user)
     scopes: dict[Any, Scope] = {c.pk: Scope.OWNER for c in cases if own is not None and c.owning_agency_id == own}
     others = [c.pk for c in cases if c.pk not in scopes]
     if others:
@@ -146,7 +140,7 @@ def case_get_for_user(
     take to run (``bench/bench_sharing.py``, audited detail).
     """
     case = None
-    if _is_uuid(case_id) and case_list_for_user(user=user).filter(pk=case_id).exists():
+    if is_uuid(case_id) and case_list_for_user(user=user).filter(pk=case_id).exists():
         case = (
             Case.objects.select_related("owning_agency", "area", "team", "lead_practitioner", "adult")
             .filter(pk=case_id)
@@ -168,16 +162,6 @@ def case_get_for_user(
             break_glass_reason=f"{emergency.reason_code}: {emergency.reason}" if emergency is not None else "",
         )
     return case, scope
-
-
-def _is_uuid(value: Any) -> bool:
-    import uuid
-
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True
 
 
 # --- people ---------------------------------------------------------------------------------------------------

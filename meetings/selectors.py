@@ -31,6 +31,7 @@ from safeguarding.accounts.models import User
 from safeguarding.actions.models import OPEN_STATUSES, ActionStatus
 from safeguarding.audit.services import record_access, record_denied
 from safeguarding.organisations.selectors import agency_of
+from safeguarding.requests import is_uuid
 from safeguarding.roles import reaches_case_data
 from safeguarding.sharing.agreements import signatory_agency_ids
 from safeguarding.sharing.codes import Purpose
@@ -61,7 +62,7 @@ def meeting_get_for_user(*, user: User, pk: Any, route: str, purpose: str = "") 
         .select_related("area", "chair", "chair_agency", "coordinator")
         .filter(pk=pk)
         .first()
-        if _is_uuid(pk)
+        if is_uuid(pk)
         else None
     )
     if found is None:
@@ -69,16 +70,6 @@ def meeting_get_for_user(*, user: User, pk: Any, route: str, purpose: str = "") 
         raise Http404("Not found")
     record_access(user=user, objects_or_ids=found, route=route, purpose=purpose)
     return found
-
-
-def _is_uuid(value: Any) -> bool:
-    import uuid
-
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True
 
 
 # --- who may do what ------------------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from safeguarding.audit.services import record_access, record_denied
 from safeguarding.exceptions import ActionForbidden, InvalidInput, ServiceError, TransitionNotAllowed
 from safeguarding.organisations.models import Agency, Area
 from safeguarding.organisations.selectors import agency_of
-from safeguarding.requests import request_user
+from safeguarding.requests import is_uuid, request_user
 from safeguarding.sharing import services as sharing
 from safeguarding.web.forms import add_service_errors
 
@@ -295,8 +295,8 @@ def transition(request: HttpRequest, pk: Any, transition: str) -> HttpResponse:
 def invite(request: HttpRequest, pk: Any) -> HttpResponse:
     meeting = _meeting(request, pk, "meetings:invite")
     agency_id, person_id = request.POST.get("agency", ""), request.POST.get("person", "")
-    agency = Agency.objects.filter(pk=agency_id).first() if sel._is_uuid(agency_id) else None
-    person = User.objects.filter(pk=person_id).first() if sel._is_uuid(person_id) else None
+    agency = Agency.objects.filter(pk=agency_id).first() if is_uuid(agency_id) else None
+    person = User.objects.filter(pk=person_id).first() if is_uuid(person_id) else None
     if agency is None:
         messages.error(request, "Choose the agency to invite.")
         return redirect("meetings:detail", pk=meeting.pk)
@@ -554,7 +554,7 @@ def attendance(request: HttpRequest, pk: Any) -> HttpResponse:
     meeting = _meeting(request, pk, "meetings:attendance")
     _require_organiser(request, meeting)
     agency_id = request.POST.get("agency", "")
-    agency = Agency.objects.filter(pk=agency_id).first() if sel._is_uuid(agency_id) else None
+    agency = Agency.objects.filter(pk=agency_id).first() if is_uuid(agency_id) else None
     if agency is None:
         raise Http404("Not found")
     form = f.AttendanceForm(request.POST, prefix=f"a{agency_id[:8]}")
@@ -619,7 +619,7 @@ def agenda_update_case(request: HttpRequest, pk: Any, item_id: Any) -> HttpRespo
 def _item_for(meeting: Meeting, request: HttpRequest, value: str) -> AgendaItem | None:
     if not value:
         return None
-    return _item(request, meeting, value) if sel._is_uuid(value) else None
+    return _item(request, meeting, value) if is_uuid(value) else None
 
 
 @require_POST

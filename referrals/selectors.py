@@ -27,7 +27,9 @@ from referrals.models import MappaNominal, Referral
 from safeguarding.accounts.models import User
 from safeguarding.audit.services import record_access, record_denied
 from safeguarding.organisations.models import Area
-from safeguarding.roles import Role, reaches_case_data
+from safeguarding.organisations.selectors import case_working_agency_id
+from safeguarding.requests import is_uuid
+from safeguarding.roles import Role
 
 DEFAULT_REPEAT_RULE_TEXT = (
     "A repeat is any further incident of abuse between the same victim and person or people causing harm, within 12 "
@@ -42,22 +44,13 @@ def repeat_rule_text() -> str:
     return str(getattr(settings, "MARAC_REPEAT_RULE_TEXT", DEFAULT_REPEAT_RULE_TEXT))
 
 
-def _own_agency_id(user: User) -> Any:
-    if not user.is_authenticated or not user.is_active:
-        return None
-    membership = user.agency_membership
-    if membership is None or not reaches_case_data(membership.roles):
-        return None
-    return membership.agency_id
-
-
 def own_agency_id(user: User) -> Any:
     """The user's agency id when their role works with cases, else None."""
-    return _own_agency_id(user)
+    return case_working_agency_id(user)
 
 
 def referral_visibility_q(user: User) -> Q:
-    own = _own_agency_id(user)
+    own = case_working_agency_id(user)
     if own is None:
         return Q(pk__in=[])
     # The receiving side sees a referral while its own sharing decision is live (none is needed within one agency):
@@ -106,7 +99,7 @@ def referral_get_for_user(*, user: User, referral_id: Any, route: str, purpose: 
         )
         .filter(pk=referral_id)
         .first()
-        if _is_uuid(referral_id)
+        if is_uuid(referral_id)
         else None
     )
     if referral is None:
@@ -116,18 +109,8 @@ def referral_get_for_user(*, user: User, referral_id: Any, route: str, purpose: 
     return referral
 
 
-def _is_uuid(value: Any) -> bool:
-    import uuid
-
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True
-
-
 def is_sender(referral: Referral, user: User) -> bool:
-    return bool(_own_agency_id(user) == referral.sender_agency_id)
+    return bool(case_working_agency_id(user) == referral.sender_agency_id)
 
 
 def is_recipient(referral: Referral, user: User) -> bool:
@@ -136,7 +119,7 @@ def is_recipient(referral: Referral, user: User) -> bool:
     decision = referral.sharing_decision
     if decision is not None and not decision.is_live():
         return False
-    own = _own_agency_id(user)
+    own = case_working_agency_id(user)
     if referral.kind == Kind.MARAC:
         return referral.recipient_user_id == user.pk or (
             own == referral.recipient_agency_id and user.has_role(Role.MARAC_COORDINATOR)
@@ -148,12 +131,12 @@ def is_recipient(referral: Referral, user: User) -> bool:
 
 
 def referrals_sent(*, user: User) -> QuerySet[Referral]:
-    own = _own_agency_id(user)
+    own = case_working_agency_id(user)
     return referral_list_for_user(user=user).filter(sender_agency_id=own)
 
 
 def referrals_received(*, user: User) -> QuerySet[Referral]:
-    own = _own_agency_id(user)
+    own = case_working_agency_id(user)
     qs = referral_list_for_user(user=user).exclude(state=State.DRAFT)
     return qs.filter(Q(recipient_agency_id=own) | Q(recipient_user_id=user.pk)).exclude(sender_agency_id=own)
 
@@ -246,7 +229,7 @@ def awaiting_recipient(*, user: User) -> QuerySet[Referral]:
 
 
 def nominal_visibility_q(user: User) -> Q:
-    own = _own_agency_id(user)
+    own = case_working_agency_id(user)
     if own is None:
         return Q(pk__in=[])
     return Q(responsible_authority_id=own) | Q(named_agencies__id=own)
@@ -266,7 +249,7 @@ def nominal_get_for_user(*, user: User, nominal_id: Any, route: str) -> MappaNom
         .select_related("person", "responsible_authority", "lead_agency", "area", "case")
         .filter(pk=nominal_id)
         .first()
-        if _is_uuid(nominal_id)
+        if is_uuid(nominal_id)
         else None
     )
     if nominal is None:

@@ -16,6 +16,7 @@ from safeguarding.audit import views_access as access
 from safeguarding.audit.models import AccessLog
 from safeguarding.audit.services import record_access
 from safeguarding.exceptions import ActionForbidden, InvalidInput
+from safeguarding.requests import is_uuid
 
 
 class AccessLogSerializer(serializers.ModelSerializer[AccessLog]):
@@ -64,7 +65,7 @@ class UserAccessLog(ApiView, generics.ListAPIView):  # type: ignore[type-arg]
         except serializers.ValidationError:
             raise InvalidInput.field("from", "Enter dates as YYYY-MM-DD") from None
         user_id = params.get("user", "")
-        subject = User.objects.filter(pk=user_id).first() if _is_uuid(user_id) else None
+        subject = User.objects.filter(pk=user_id).first() if is_uuid(user_id) else None
         qs = access.user_activity(auditor=auditor, subject_user=subject, start=start, end=end)
         assert subject is not None
         record_access(
@@ -81,13 +82,3 @@ class UserAccessLog(ApiView, generics.ListAPIView):  # type: ignore[type-arg]
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self.list(request, *args, **kwargs)
-
-
-def _is_uuid(value: str) -> bool:
-    import uuid
-
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import QuerySet
 
@@ -14,6 +15,19 @@ from safeguarding.roles import Role
 def agency_of(user: User) -> Agency | None:
     membership = user.agency_membership
     return membership.agency if membership else None
+
+
+def case_working_agency_id(user: User) -> Any:
+    """The agency whose case data ``user`` works on: their agency, for an active user with a case-working role;
+    None otherwise (commissioners, auditors and agency administrators reach no case data)."""
+    from safeguarding.roles import reaches_case_data
+
+    if not user.is_authenticated or not user.is_active:
+        return None
+    membership = user.agency_membership
+    if membership is None or not reaches_case_data(membership.roles):
+        return None
+    return membership.agency_id
 
 
 def user_group_ids(user: User) -> list[int]:

@@ -10,7 +10,6 @@ answers. Creating a request by NHS number answers identically either way; the ho
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
@@ -27,7 +26,8 @@ from safeguarding.audit.services import record_access, record_denied
 from safeguarding.exceptions import ActionForbidden, InvalidInput, TransitionNotAllowed
 from safeguarding.notifications.services import notify
 from safeguarding.organisations.models import Agency
-from safeguarding.organisations.selectors import agency_leads, agency_of
+from safeguarding.organisations.selectors import agency_leads, agency_of, case_working_agency_id
+from safeguarding.requests import is_uuid
 from safeguarding.roles import reaches_case_data
 from safeguarding.sharing.codes import ConsentStatus, LawfulBasisArt6, Purpose, Scope
 from safeguarding.sharing.models import (
@@ -66,19 +66,10 @@ def _emit(request: InformationRequest, event: str) -> datetime | None:
 # --- selectors ----------------------------------------------------------------------------------------------------
 
 
-def _own_agency_id(user: User) -> Any:
-    if not user.is_authenticated or not user.is_active:
-        return None
-    membership = user.agency_membership
-    if membership is None or not reaches_case_data(membership.roles):
-        return None
-    return membership.agency_id
-
-
 def information_requests_visible_to(user: User, *, box: str = "") -> QuerySet[InformationRequest]:
     """The one visibility rule: requests the user's agency sent or received (case-working roles only).
     ``box="sent"`` or ``"received"`` narrows it (opt-in)."""
-    own = _own_agency_id(user)
+    own = case_working_agency_id(user)
     if own is None:
         return InformationRequest.objects.none()
     if box == "sent":
@@ -94,7 +85,7 @@ def information_requests_visible_to(user: User, *, box: str = "") -> QuerySet[In
 
 def information_request_get_for_user(*, user: User, pk: Any, route: str) -> InformationRequest:
     """The request, or 404 (the same for missing and invisible). Writes the access row either way."""
-    found = information_requests_visible_to(user).filter(pk=pk).first() if _is_uuid(pk) else None
+    found = information_requests_visible_to(user).filter(pk=pk).first() if is_uuid(pk) else None
     if found is None:
         record_denied(user=user, object_type=InformationRequest, object_id=pk, route=route)
         raise Http404("Not found")
@@ -102,16 +93,8 @@ def information_request_get_for_user(*, user: User, pk: Any, route: str) -> Info
     return found
 
 
-def _is_uuid(value: Any) -> bool:
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True
-
-
 def is_holder(user: User, request: InformationRequest) -> bool:
-    return bool(_own_agency_id(user) == request.holder_agency_id)
+    return bool(case_working_agency_id(user) == request.holder_agency_id)
 
 
 def may_answer(user: User, request: InformationRequest) -> bool:
@@ -352,7 +335,7 @@ def information_request_respond(
 @transaction.atomic
 def information_request_withdraw(*, request: InformationRequest, by: User, reason: str) -> InformationRequest:
     request = InformationRequest.objects.select_for_update().get(pk=request.pk)
-    if _own_agency_id(by) != request.requesting_agency_id:
+    if case_working_agency_id(by) != request.requesting_agency_id:
         raise ActionForbidden("Only the agency that asked can withdraw the request.")
     if request.status not in OPEN_REQUEST_STATUSES:
         raise TransitionNotAllowed("This request has already been answered or withdrawn.")

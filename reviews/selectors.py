@@ -37,7 +37,7 @@ from safeguarding.accounts.models import User
 from safeguarding.actions.models import OPEN_STATUSES, ActionStatus
 from safeguarding.audit.services import record_access, record_denied
 from safeguarding.organisations.models import Agency, Area
-from safeguarding.organisations.selectors import agency_of
+from safeguarding.organisations.selectors import agency_of, case_working_agency_id
 from safeguarding.roles import Role, reaches_case_data
 
 
@@ -67,11 +67,6 @@ def unit_agency(user: User) -> Agency | None:
     return agency
 
 
-def _agency(user: User) -> Agency | None:
-    agency = agency_of(user)
-    return agency if agency is not None and reaches_case_data(user.roles) else None
-
-
 def board_reviews(*, user: User) -> QuerySet[Review]:
     """Reviews the user sees in full: the business unit's, those they sit on as panel members, the one they write."""
     if _excluded(user):
@@ -89,7 +84,7 @@ def review_list_for_user(*, user: User) -> QuerySet[Review]:
     if _excluded(user):
         return Review.objects.none()
     condition = Q(pk__in=board_reviews(user=user).values("pk"))
-    agency = _agency(user)
+    agency = case_working_agency_id(user)
     if agency is not None:
         asked = ChronologyRequest.objects.filter(review=OuterRef("pk"), agency=agency).exclude(
             status=ChronologyStatus.CANCELLED
@@ -132,7 +127,7 @@ def chronology_list_for_user(*, user: User) -> QuerySet[ChronologyRequest]:
     if _excluded(user):
         return ChronologyRequest.objects.none()
     condition = Q(review__in=board_reviews(user=user).values("pk"))
-    agency = _agency(user)
+    agency = case_working_agency_id(user)
     if agency is not None:
         condition |= Q(agency=agency)
     return ChronologyRequest.objects.filter(condition)
@@ -202,7 +197,7 @@ def review_action_list_for_user(*, user: User) -> QuerySet[ReviewAction]:
     if _excluded(user):
         return ReviewAction.objects.none()
     condition = Q(recommendation__review__in=board_reviews(user=user).values("pk")) | Q(owner_person=user)
-    agency = _agency(user)
+    agency = case_working_agency_id(user)
     if agency is not None:
         condition |= Q(owner_agency=agency)
     return ReviewAction.objects.filter(condition)

@@ -49,7 +49,13 @@ from safeguarding.actions.models import OPEN_STATUSES, ActionStatus
 from safeguarding.exceptions import ActionForbidden, InvalidInput, TransitionNotAllowed
 from safeguarding.notifications.services import notify
 from safeguarding.organisations.models import Agency, Area
-from safeguarding.organisations.selectors import agency_leads, agency_of, area_of_agency, members_with_role
+from safeguarding.organisations.selectors import (
+    agency_leads,
+    agency_of,
+    area_of_agency,
+    case_working_agency_id,
+    members_with_role,
+)
 from safeguarding.roles import Role, reaches_case_data
 from safeguarding.sharing import requests
 from safeguarding.sharing.codes import LawfulBasisArt6, Purpose
@@ -566,10 +572,8 @@ def review_action_create(
 
 
 def _may_update(item: ReviewAction, user: User) -> bool:
-    agency = agency_of(user)
-    owner = item.owner_person_id == user.pk or (
-        agency is not None and agency.pk == item.owner_agency_id and reaches_case_data(user.roles)
-    )
+    own = case_working_agency_id(user)
+    owner = item.owner_person_id == user.pk or (own is not None and own == item.owner_agency_id)
     return owner or _is_unit(user, item.recommendation.review)
 
 

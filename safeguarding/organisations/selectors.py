@@ -78,9 +78,10 @@ def directory_holder(*, area: Area | None, position: str, agency: Agency | None 
 
 
 def agency_leads(agency: Agency) -> list[User]:
-    """An agency's safeguarding leads (the directory's holders across its areas, else anyone with the role)."""
-    leads = list(members_with_role(agency, Role.SAFEGUARDING_LEAD, Role.LA_SAFEGUARDING_MANAGER))
-    return leads
+    """Everyone in the agency with a safeguarding-lead role (leads and LA safeguarding managers): who is told of
+    break-glass, bulk access and the like. The escalation ladder names one holder from the directory instead
+    (``escalation.ladder``)."""
+    return list(members_with_role(agency, Role.SAFEGUARDING_LEAD, Role.LA_SAFEGUARDING_MANAGER))
 
 
 def area_of_agency(agency: Agency) -> Area | None:
